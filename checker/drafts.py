@@ -1,0 +1,65 @@
+"""The JSON Schema drafts schema-diff reads, and the keyword differences between them."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import jsonschema
+import referencing.jsonschema
+from jsonschema.protocols import Validator
+from referencing import Specification
+
+
+@dataclasses.dataclass(frozen=True)
+class Draft:
+    """One JSON Schema draft: its name, meta-schema and the quirks the walker needs."""
+
+    name: str
+    dialect: str
+    validator: type[Validator]
+    specification: Specification[Any]
+    #: `id` in draft 4, `$id` later.
+    id_keyword: str
+    #: Drafts 4 to 7 ignore every keyword beside `$ref`.
+    ref_overrides_siblings: bool
+    #: Draft 4 writes exclusive bounds as booleans beside `minimum`/`maximum`.
+    boolean_exclusive_bounds: bool
+    #: Before 2020-12, `items` may be an array (a tuple) completed by `additionalItems`.
+    array_items_is_tuple: bool
+
+    def __str__(self) -> str:
+        return self.name
+
+
+DRAFT4 = Draft("draft-04", "http://json-schema.org/draft-04/schema#", jsonschema.Draft4Validator,
+               referencing.jsonschema.DRAFT4, "id", True, True, True)
+DRAFT6 = Draft("draft-06", "http://json-schema.org/draft-06/schema#", jsonschema.Draft6Validator,
+               referencing.jsonschema.DRAFT6, "$id", True, False, True)
+DRAFT7 = Draft("draft-07", "http://json-schema.org/draft-07/schema#", jsonschema.Draft7Validator,
+               referencing.jsonschema.DRAFT7, "$id", True, False, True)
+DRAFT201909 = Draft("2019-09", "https://json-schema.org/draft/2019-09/schema", jsonschema.Draft201909Validator,
+                    referencing.jsonschema.DRAFT201909, "$id", False, False, True)
+DRAFT202012 = Draft("2020-12", "https://json-schema.org/draft/2020-12/schema", jsonschema.Draft202012Validator,
+                    referencing.jsonschema.DRAFT202012, "$id", False, False, False)
+
+DRAFTS = (DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012)
+DEFAULT_DRAFT = DRAFT202012
+
+
+def _normalise_dialect(uri: str) -> str:
+    # `http://json-schema.org/draft-07/schema#` and `.../schema` name the same dialect.
+    return uri.rstrip("#").replace("https://", "http://", 1)
+
+
+_BY_DIALECT = {_normalise_dialect(draft.dialect): draft for draft in DRAFTS}
+
+
+def draft_of(contents: Any) -> Draft | None:
+    """Return the draft named by a document's `$schema`, the default when absent, None when unknown."""
+    if not isinstance(contents, dict) or "$schema" not in contents:
+        return DEFAULT_DRAFT
+    dialect = contents["$schema"]
+    if not isinstance(dialect, str):
+        return None
+    return _BY_DIALECT.get(_normalise_dialect(dialect))

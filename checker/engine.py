@@ -1,0 +1,75 @@
+"""The public entry points: compare two loaded document sets, or two paths."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from checker.documents import Document, DocumentSet
+from checker.loading import load_path
+from checker.model import Mode, Report, SourceInfo
+from checker.references import References
+from checker.rules import classify_all
+from checker.validation import check_schemas
+from checker.walker import walk_changes
+
+
+def compare(old: DocumentSet, new: DocumentSet, mode: Mode = Mode.FULL,
+            ref_map: Mapping[str, Document] | None = None) -> Report:
+    """Compare two versions of a set of schemas and classify every change under a mode.
+
+    A pure function of its inputs: it reads no files and prints nothing. `ref_map` maps
+    remote URIs to local documents so that references to them are judged too.
+    """
+    changes = walk_changes(old, new, References(old, dict(ref_map or {})), References(new, dict(ref_map or {})))
+    return Report(
+        old=SourceInfo(old.source, old.version),
+        new=SourceInfo(new.source, new.version),
+        mode=mode,
+        changes=classify_all(list(changes), mode),
+    )
+
+
+def changed_documents(old: DocumentSet, new: DocumentSet) -> list[tuple[Document, str]]:
+    """Documents whose bytes differ between the sides, or that exist on one side only.
+
+    Unchanged documents yield no change, so only these need the meta-schema check; a
+    byte-identical document was accepted by whoever published the old version.
+    """
+    found = []
+    for side in (old, new):
+        other = new if side is old else old
+        for path, document in side.documents.items():
+            twin = other.documents.get(path)
+            if twin is None or twin.data != document.data:
+                found.append((document, _shown(side, path)))
+    return found
+
+
+def _shown(documents: DocumentSet, path: str) -> str:
+    if documents.single_file:
+        return documents.source
+    return os.path.join(documents.source, path)
+
+
+def compare_paths(old: str | os.PathLike[str], new: str | os.PathLike[str], mode: Mode = Mode.FULL,
+                  ref_map: Mapping[str, str | os.PathLike[str]] | None = None) -> Report:
+    """Load two files or folders, check the changed documents, and compare them."""
+    old_set, new_set = load_path(old), load_path(new)
+    check_schemas(changed_documents(old_set, new_set))
+    mapped = load_ref_map(ref_map or {})
+    return compare(old_set, new_set, mode, mapped)
+
+
+def load_ref_map(ref_map: Mapping[str, str | os.PathLike[str]]) -> dict[str, Document]:
+    """Load the local files that stand in for remote URIs (a folder maps a URI prefix)."""
+    mapped: dict[str, Document] = {}
+    for uri, path in ref_map.items():
+        documents = load_path(path)
+        if documents.single_file:
+            mapped[uri] = next(iter(documents))
+            continue
+        prefix = uri if uri.endswith("/") else uri + "/"
+        for relative, document in documents.documents.items():
+            mapped[prefix + relative] = document
+    return mapped

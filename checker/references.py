@@ -1,0 +1,137 @@
+"""Resolve `$ref` inside one version's documents, without ever fetching anything remote."""
+
+from __future__ import annotations
+
+import dataclasses
+import urllib.parse
+from typing import Any
+
+import referencing
+import referencing.exceptions
+from referencing import Registry, Resource
+
+from checker.documents import Document, DocumentSet
+from checker.errors import UnresolvableReferenceError
+from checker.jsonvalues import join
+
+LOCAL_SCHEME = "file"
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """Where a `$ref` leads: a node of a document, and the resolver to use inside it."""
+
+    document: Document
+    pointer: str
+    node: Any
+    resolver: referencing.Resolver[Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Remote:
+    """A `$ref` to a URI outside the compared sources, which is never fetched."""
+
+    uri: str
+
+
+class References:
+    """Resolves references in one document set, plus documents mapped in for remote URIs.
+
+    The registry is built on the first `$ref` met, so sets without references (most
+    generated schema packages) pay nothing for it.
+    """
+
+    def __init__(self, documents: DocumentSet, mapped: dict[str, Document] | None = None) -> None:
+        self._documents = list(documents) + list((mapped or {}).values())
+        self._uris = {document.uri: document for document in documents}
+        self._uris.update(mapped or {})
+        self._registry: Registry[Any] | None = None
+        self._pointers: dict[str, dict[int, str]] = {}
+
+    def resolver(self, document: Document) -> referencing.Resolver[Any]:
+        """A resolver whose base is the document, honouring a root `$id`."""
+        resource = document.draft.specification.create_resource(document.contents)
+        return self._get_registry().resolver(base_uri=self._uri_of(document)).in_subresource(resource)
+
+    def enter(self, resolver: referencing.Resolver[Any], document: Document, node: Any) -> referencing.Resolver[Any]:
+        """The resolver inside a subschema, which changes only where the subschema has an id."""
+        if isinstance(node, dict) and document.draft.id_keyword in node:
+            return resolver.in_subresource(document.draft.specification.create_resource(node))
+        return resolver
+
+    def resolve(self, resolver: referencing.Resolver[Any], ref: str, document: Document) -> Target | Remote:
+        """Follow one `$ref`; raise UnresolvableReferenceError when a local one leads nowhere."""
+        try:
+            resolved = resolver.lookup(ref)
+        except referencing.exceptions.Unresolvable as error:
+            absolute = urllib.parse.urljoin(resolver._base_uri, ref)  # noqa: SLF001
+            target = absolute.split("#", 1)[0]
+            if not target.startswith(LOCAL_SCHEME + ":") and target not in self._uris:
+                return Remote(absolute)
+            raise UnresolvableReferenceError(
+                f"{document.path}: $ref {ref!r} does not resolve: {_explain(error)}"
+            ) from error
+        owner, pointer = self._locate(resolved.contents, resolved.resolver, ref)
+        return Target(owner, pointer, resolved.contents, resolved.resolver)
+
+    def _get_registry(self) -> Registry[Any]:
+        if self._registry is None:
+            resources = [
+                (self._uri_of(document), Resource(document.contents, document.draft.specification))
+                for document in self._documents
+            ]
+            self._registry = Registry().with_resources(resources).crawl()
+        return self._registry
+
+    def _uri_of(self, document: Document) -> str:
+        for uri, known in self._uris.items():
+            if known is document:
+                return uri
+        return document.uri
+
+    def _locate(self, node: Any, resolver: referencing.Resolver[Any], ref: str) -> tuple[Document, str]:
+        # The resolved node is one of our documents' own objects, so identity finds it.
+        # A boolean schema has no identity of its own; its pointer comes from the fragment.
+        base = resolver._base_uri  # noqa: SLF001
+        for document in self._candidates(base):
+            pointers = self._pointer_index(document)
+            if isinstance(node, (dict, list)) and id(node) in pointers:
+                return document, pointers[id(node)]
+            if not isinstance(node, (dict, list)):
+                fragment = urllib.parse.unquote(ref.partition("#")[2])
+                if fragment.startswith("/") or fragment == "":
+                    return document, fragment
+        raise UnresolvableReferenceError(f"$ref {ref!r} resolves outside the compared documents")
+
+    def _candidates(self, base: str) -> list[Document]:
+        first = [self._uris[base]] if base in self._uris else []
+        return first + [document for document in self._documents if document not in first]
+
+    def _pointer_index(self, document: Document) -> dict[int, str]:
+        if document.path not in self._pointers:
+            index: dict[int, str] = {}
+            _index_nodes(document.contents, "", index)
+            self._pointers[document.path] = index
+        return self._pointers[document.path]
+
+
+def _index_nodes(node: Any, pointer: str, index: dict[int, str]) -> None:
+    stack = [(node, pointer)]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            index.setdefault(id(node), pointer)
+            stack.extend((value, join(pointer, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            index.setdefault(id(node), pointer)
+            stack.extend((value, join(pointer, position)) for position, value in enumerate(node))
+
+
+def _explain(error: referencing.exceptions.Unresolvable) -> str:
+    if isinstance(error, referencing.exceptions.PointerToNowhere):
+        return f"no node at pointer {error.pointer!r}"
+    if isinstance(error, referencing.exceptions.NoSuchAnchor):
+        return f"no anchor {error.anchor!r}"
+    if isinstance(error, referencing.exceptions.NoSuchResource):
+        return f"no document {error.ref!r} among the compared sources"
+    return str(error)

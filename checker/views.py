@@ -1,0 +1,161 @@
+"""Normalised views of subschemas, so that re-spellings compare equal.
+
+A view merges what several spellings say the same way: nullability written as a `null`
+type, a `{"type": "null"}` branch or OpenAPI's `nullable: true`; a one-branch `oneOf`,
+`anyOf` or `allOf`; `const` as a one-value `enum`. Every keyword remembers the pointer
+of the object it came from, so changes point into the real document.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from checker.jsonvalues import join
+
+UNION_KEYWORDS = ("oneOf", "anyOf")
+JSON_KINDS = frozenset({"null", "boolean", "object", "array", "number", "integer", "string"})
+
+#: Keywords that never change which data validates; they may differ between merged objects.
+ANNOTATIONS = frozenset({
+    "title", "description", "examples", "example", "$comment", "default", "deprecated",
+    "readOnly", "writeOnly", "$schema", "$id", "id", "$anchor", "$dynamicAnchor", "$defs",
+    "definitions", "contentEncoding", "contentMediaType", "discriminator", "externalDocs", "xml",
+})
+
+
+def is_annotation(keyword: str) -> bool:
+    """Whether a keyword is an annotation (including `x-` extensions) rather than an assertion."""
+    return keyword in ANNOTATIONS or keyword.startswith("x-")
+
+
+@dataclasses.dataclass(frozen=True)
+class Branch:
+    """One member of a `oneOf`, `anyOf` or `allOf`: its node and the pointer to it."""
+
+    node: Any
+    pointer: str
+
+
+@dataclasses.dataclass
+class View:
+    """One subschema as the judges see it."""
+
+    pointer: str
+    keywords: dict[str, Any]
+    #: For each keyword, the pointer of the object it was written in.
+    origin: dict[str, str]
+    #: Boolean schema `false`: accepts nothing.
+    rejects_all: bool = False
+    #: Whether a `null` branch or OpenAPI's `nullable: true` admits null beside the type.
+    null_branch: bool = False
+    #: The `oneOf`/`anyOf` keyword and its non-null branches, if any.
+    union: str | None = None
+    branches: tuple[Branch, ...] = ()
+
+    def at(self, keyword: str) -> str:
+        """The pointer of the keyword's value."""
+        return join(self.origin.get(keyword, self.pointer), keyword)
+
+    def holder(self, keyword: str) -> str:
+        """The pointer of the object that holds the keyword."""
+        return self.origin.get(keyword, self.pointer)
+
+    @property
+    def assertions(self) -> list[str]:
+        """Keywords that constrain data, apart from the union."""
+        return [keyword for keyword in self.keywords if not is_annotation(keyword) and keyword not in UNION_KEYWORDS]
+
+    @property
+    def name(self) -> str | None:
+        """The subschema's named type, if it carries one."""
+        for keyword in ("x-readme-ref-name", "title"):
+            value = self.keywords.get(keyword)
+            if isinstance(value, str) and value:
+                return value
+        return None
+
+
+def make_view(node: Any, pointer: str) -> View:
+    """Build the view of one subschema (a dict or a boolean) already freed of its `$ref`."""
+    if node is True or node is False:
+        return View(pointer, {}, {}, rejects_all=node is False)
+    if not isinstance(node, dict):
+        # Malformed schemas are rejected by the meta-schema check before the walk.
+        return View(pointer, {}, {})
+
+    view = View(pointer, dict(node), {keyword: pointer for keyword in node})
+    _extract_null_branches(view)
+    while _merge_single_members(view):
+        # The merged member may hold a union of its own, with null branches of its own.
+        view.union, view.branches = None, ()
+        _extract_null_branches(view)
+    if view.keywords.get("nullable") is True:
+        view.null_branch = True
+    return view
+
+
+def is_null_branch(node: Any) -> bool:
+    """Whether a union branch only admits null (`{"type": "null"}` and its spellings)."""
+    if not isinstance(node, dict):
+        return False
+    assertions = {keyword: value for keyword, value in node.items() if not is_annotation(keyword)}
+    return assertions in ({"type": "null"}, {"type": ["null"]}, {"const": None}, {"enum": [None]})
+
+
+def _extract_null_branches(view: View) -> None:
+    for keyword in UNION_KEYWORDS:
+        members = view.keywords.get(keyword)
+        if not isinstance(members, list):
+            continue
+        holder = view.origin[keyword]
+        branches = [Branch(member, join(holder, keyword, position)) for position, member in enumerate(members)]
+        kept = tuple(branch for branch in branches if not is_null_branch(branch.node))
+        if len(kept) < len(branches):
+            view.null_branch = True
+        if view.union is None and kept:
+            view.union, view.branches = keyword, kept
+        elif not kept:
+            # Only null branches: the node admits null and nothing the union adds.
+            del view.keywords[keyword]
+            view.keywords.setdefault("type", "null")
+            view.origin.setdefault("type", holder)
+
+
+def _merge_single_members(view: View) -> bool:
+    # A union or `allOf` with one member says the same as the member itself, so its
+    # keywords join the node's, unless the two disagree on an assertion.
+    if view.union is not None and len(view.branches) == 1:
+        keyword, branch = view.union, view.branches[0]
+        if _can_merge(view, branch, keyword):
+            del view.keywords[keyword]
+            view.union, view.branches = None, ()
+            _merge(view, branch)
+            return True
+
+    members = view.keywords.get("allOf")
+    if isinstance(members, list) and len(members) == 1:
+        branch = Branch(members[0], join(view.origin["allOf"], "allOf", 0))
+        if _can_merge(view, branch, "allOf"):
+            del view.keywords["allOf"]
+            _merge(view, branch)
+            return True
+    return False
+
+
+def _can_merge(view: View, branch: Branch, keyword: str) -> bool:
+    node = branch.node
+    if not isinstance(node, dict) or "$ref" in node:
+        return False
+    return not any(key in view.keywords and key != keyword and not is_annotation(key) for key in node)
+
+
+def _merge(view: View, branch: Branch) -> None:
+    for key, value in branch.node.items():
+        if key not in view.keywords or key not in _KEEP_OUTER:
+            view.keywords[key] = value
+            view.origin[key] = branch.pointer
+
+
+# Annotations the outer object keeps when both it and the merged member carry them.
+_KEEP_OUTER = frozenset({"$schema", "$id", "id", "$defs", "definitions"})

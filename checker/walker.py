@@ -1,0 +1,524 @@
+"""The walker: pairs the subschemas of two versions and hands each pair to the judges.
+
+The walker knows where subschemas live (properties, items, branches, references, ...);
+the judges in `checker.judges` know what a change of one keyword means. A pair of nodes
+is compared once however many references lead to it, which also ends reference cycles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import referencing
+
+from checker.documents import Document, DocumentSet
+from checker.errors import UnresolvableReferenceError
+from checker.jsonvalues import join, same, show
+from checker.judges import JUDGES
+from checker.matching import Candidate, match_branches
+from checker.model import Change, Direction
+from checker.references import References, Remote, Target
+from checker.rules import RULES
+from checker.views import UNION_KEYWORDS, Branch, View, is_annotation, make_view
+
+#: Keywords whose value is one subschema, compared as "accepts anything" when absent.
+SINGLE_SUBSCHEMAS = ("propertyNames", "then", "else", "contentSchema")
+
+
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """One side's position in the walk: a document, a pointer, and the resolver there."""
+
+    document: Document
+    pointer: str
+    resolver: referencing.Resolver[Any] | None = None
+
+    def down(self, *tokens: str | int) -> Place:
+        return Place(self.document, join(self.pointer, *tokens), self.resolver)
+
+    def at(self, pointer: str) -> Place:
+        return Place(self.document, pointer, self.resolver)
+
+
+@dataclasses.dataclass(frozen=True)
+class Pair:
+    """Where the walk is on both sides, and what a change found here should carry."""
+
+    old: Place
+    new: Place
+    flipped: bool = False
+    type_name: str | None = None
+    type_pointer: str | None = None
+
+    @property
+    def old_draft_boolean_bounds(self) -> bool:
+        return self.old.document.draft.boolean_exclusive_bounds
+
+    @property
+    def new_draft_boolean_bounds(self) -> bool:
+        return self.new.document.draft.boolean_exclusive_bounds
+
+    def change(self, rule: str, old_pointer: str | None, new_pointer: str | None, *, message: str,
+               keyword: str | None = None, old_value: Any = None, new_value: Any = None) -> Change:
+        """Record a change found at this pair, breaking the rule's directions (swapped under `not`)."""
+        breaks = RULES[rule].breaks
+        if self.flipped:
+            breaks = frozenset({Direction.BACKWARD, Direction.FORWARD} - breaks) if len(breaks) == 1 else breaks
+        return Change(
+            rule=rule, breaks=breaks, schema=self.new.document.path,
+            old_pointer=old_pointer, new_pointer=new_pointer, old_value=old_value, new_value=new_value,
+            message=message, keyword=keyword, type_name=self.type_name, type_pointer=self.type_pointer,
+        )
+
+    def within(self, old: Place, new: Place, flip: bool = False) -> Pair:
+        return dataclasses.replace(self, old=old, new=new, flipped=self.flipped != flip)
+
+
+class Comparison:
+    """One comparison of two document sets; `run` returns the unclassified changes."""
+
+    def __init__(self, old: DocumentSet, new: DocumentSet, old_references: References, new_references: References) -> None:
+        self.old, self.new = old, new
+        self.old_references, self.new_references = old_references, new_references
+        self.changes: list[Change] = []
+        self._visited: set[tuple[str, str, str, str, bool]] = set()
+
+    def run(self) -> list[Change]:
+        for path in sorted(self.old.documents.keys() | self.new.documents.keys()):
+            self._compare_document(path)
+        return self.changes
+
+    def _compare_document(self, path: str) -> None:
+        old, new = self.old.documents.get(path), self.new.documents.get(path)
+        if old is None:
+            self.changes.append(Change("schema-added", RULES["schema-added"].breaks, path, None, "", None, None,
+                                       f"new document {path}", type_name=_name_of(new.contents), type_pointer=""))  # type: ignore[union-attr]
+            return
+        if new is None:
+            self.changes.append(Change("schema-removed", RULES["schema-removed"].breaks, path, "", None, None, None,
+                                       f"document {path} removed", type_name=_name_of(old.contents), type_pointer=""))
+            return
+        if old.data == new.data:
+            return
+        pair = Pair(Place(old, ""), Place(new, ""))
+        self.compare(old.contents, new.contents, pair)
+
+    # Nodes ---------------------------------------------------------------------
+
+    def compare(self, old_node: Any, new_node: Any, pair: Pair) -> None:
+        """Compare two subschemas at the pair's places, following `$ref` on each side."""
+        old_followed = self._follow(old_node, pair.old, self.old_references)
+        new_followed = self._follow(new_node, pair.new, self.new_references)
+        if isinstance(old_followed, Remote) or isinstance(new_followed, Remote):
+            self._compare_remote(old_followed, new_followed, pair)
+            return
+        (old_node, old_place), (new_node, new_place) = old_followed, new_followed
+
+        key = (old_place.document.path, old_place.pointer, new_place.document.path, new_place.pointer, pair.flipped)
+        if key in self._visited:
+            return
+        self._visited.add(key)
+        if same(old_node, new_node) and old_place.document.path == new_place.document.path:
+            return
+
+        old_view, new_view = make_view(old_node, old_place.pointer), make_view(new_node, new_place.pointer)
+        pair = self._named(pair.within(old_place, new_place), old_view, new_view)
+        self._compare_views(old_view, new_view, pair)
+
+    def _follow(self, node: Any, place: Place, references: References) -> tuple[Any, Place] | Remote:
+        seen = set()
+        place = self._entered(node, place, references)
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            if not place.document.draft.ref_overrides_siblings and any(not is_annotation(key) for key in node if key != "$ref"):
+                # Since 2019-09 keywords beside `$ref` apply too: the node is their `allOf`.
+                siblings = {key: value for key, value in node.items() if key != "$ref"}
+                return {**siblings, "allOf": [{"$ref": node["$ref"]}]}, place
+            if (place.document.path, place.pointer) in seen:
+                raise UnresolvableReferenceError(f"{place.document.path}: $ref cycle at {place.pointer or '/'} leads to no schema")
+            seen.add((place.document.path, place.pointer))
+            resolver = place.resolver or references.resolver(place.document)
+            target = references.resolve(resolver, node["$ref"], place.document)
+            if isinstance(target, Remote):
+                return target
+            node, place = target.node, Place(target.document, target.pointer, target.resolver)
+            place = self._entered(node, place, references)
+        return node, place
+
+    @staticmethod
+    def _entered(node: Any, place: Place, references: References) -> Place:
+        # Only a subschema with its own id changes the base URI references resolve against.
+        if isinstance(node, dict) and place.document.draft.id_keyword in node:
+            resolver = place.resolver or references.resolver(place.document)
+            return dataclasses.replace(place, resolver=references.enter(resolver, place.document, node))
+        return place
+
+    def _compare_remote(self, old: Any, new: Any, pair: Pair) -> None:
+        old_uri = old.uri if isinstance(old, Remote) else None
+        new_uri = new.uri if isinstance(new, Remote) else None
+        if old_uri == new_uri:
+            return
+        self.changes.append(pair.change(
+            "remote-ref-changed", pair.old.pointer, pair.new.pointer, keyword="$ref", old_value=old_uri, new_value=new_uri,
+            message=f"reference changed from {old_uri or 'a local schema'} to {new_uri or 'a local schema'}; "
+                    "remote references are never fetched (map one to local files with --ref-map)",
+        ))
+
+    @staticmethod
+    def _named(pair: Pair, old: View, new: View) -> Pair:
+        name = new.name or old.name
+        if name is None:
+            return pair
+        return dataclasses.replace(pair, type_name=name, type_pointer=new.pointer if new.name else old.pointer)
+
+    def _compare_views(self, old: View, new: View, pair: Pair) -> None:
+        if old.rejects_all or new.rejects_all:
+            self._compare_booleans(old, new, pair)
+            return
+        if self._compare_hoisted_union(old, new, pair):
+            return
+        for judge in JUDGES:
+            self.changes.extend(judge(old, new, pair))
+        for compare_children in CHILDREN:
+            compare_children(self, old, new, pair)
+
+    def _compare_booleans(self, old: View, new: View, pair: Pair) -> None:
+        if old.rejects_all and new.rejects_all:
+            return
+        if new.rejects_all:
+            self.changes.append(pair.change("subschema-forbidden", old.pointer, new.pointer,
+                                            message="now rejects every value; old data here is rejected"))
+        else:
+            self.changes.append(pair.change("subschema-allowed", old.pointer, new.pointer,
+                                            message="now accepts values where it rejected all; old readers reject them"))
+
+    # Unions ---------------------------------------------------------------------
+
+    def _compare_hoisted_union(self, old: View, new: View, pair: Pair) -> bool:
+        # A node without a union compares with a union as if it were the union's only
+        # branch, when the union is all its side asserts: that is how a type grows variants.
+        if (old.union is None) == (new.union is None):
+            return False
+        with_union, without = (new, old) if new.union else (old, new)
+        if with_union.assertions:
+            return False
+        single = (Branch(_strip_annotations(without.keywords), without.pointer),)
+        if without is old:
+            self._compare_branches(old.union or new.union, single, new.union, new.branches, pair)  # type: ignore[arg-type]
+        else:
+            self._compare_branches(old.union, old.branches, new.union or old.union, single, pair)  # type: ignore[arg-type]
+        if old.null_branch != new.null_branch:
+            self.changes.append(_nullability_change(old, new, pair))
+        return True
+
+    def compare_unions(self, old: View, new: View, pair: Pair) -> None:
+        if old.union is None and new.union is None:
+            return
+        if old.union is None or new.union is None:
+            rule = "composition-added" if old.union is None else "composition-removed"
+            keyword = new.union or old.union
+            self.changes.append(pair.change(rule, old.pointer, new.pointer, keyword=keyword,
+                                            message=f"{keyword} {'added' if old.union is None else 'removed'} beside other keywords"))
+            return
+        if old.union != new.union:
+            rule = "one-of-relaxed-to-any-of" if old.union == "oneOf" else "any-of-tightened-to-one-of"
+            self.changes.append(pair.change(rule, old.holder(old.union), new.holder(new.union), keyword=new.union,
+                                            old_value=old.union, new_value=new.union,
+                                            message=f"{old.union} became {new.union}"))
+        self._compare_branches(old.union, old.branches, new.union, new.branches, pair)
+
+    def compare_all_of(self, old: View, new: View, pair: Pair) -> None:
+        old_members = _members(old, "allOf")
+        new_members = _members(new, "allOf")
+        if not old_members and not new_members:
+            return
+        self._compare_branches("allOf", old_members, "allOf", new_members, pair)
+
+    def _compare_branches(self, old_keyword: str, old: tuple[Branch, ...], new_keyword: str, new: tuple[Branch, ...], pair: Pair) -> None:
+        old_candidates = [self._candidate(position, branch, pair.old, self.old_references) for position, branch in enumerate(old)]
+        new_candidates = [self._candidate(position, branch, pair.new, self.new_references) for position, branch in enumerate(new)]
+        matching = match_branches(old_candidates, new_candidates)
+
+        for old_position, new_position in matching.pairs:
+            old_branch, new_branch = old[old_position], new[new_position]
+            self.compare(old_branch.node, new_branch.node, pair.within(pair.old.at(old_branch.pointer), pair.new.at(new_branch.pointer)))
+        member = old_keyword == "allOf"
+        for position in matching.removed:
+            branch = old[position]
+            label = _branch_label(old_candidates[position].node)
+            rule = "all-of-member-removed" if member else "variant-removed"
+            self.changes.append(pair.change(rule, branch.pointer, None, keyword=old_keyword, old_value=label,
+                                            message=f"{old_keyword} {'member' if member else 'variant'} {label} removed"
+                                                    + ("; old readers still apply it" if member else "; old data of this variant is rejected")))
+        for position in matching.added:
+            branch = new[position]
+            label = _branch_label(new_candidates[position].node)
+            rule = "all-of-member-added" if member else "variant-added"
+            self.changes.append(pair.change(rule, None, branch.pointer, keyword=new_keyword, new_value=label,
+                                            message=f"{new_keyword} {'member' if member else 'variant'} {label} added"
+                                                    + ("; old data must now match it too" if member else "; old readers reject data of this variant")))
+
+    def _candidate(self, position: int, branch: Branch, place: Place, references: References) -> Candidate:
+        node, ref = branch.node, None
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            followed = self._follow(node, place.at(branch.pointer), references)
+            if not isinstance(followed, Remote):
+                node = followed[0]
+        return Candidate(position, node, ref)
+
+    # Objects --------------------------------------------------------------------
+
+    def compare_properties(self, old: View, new: View, pair: Pair) -> None:
+        old_properties, new_properties = _mapping(old, "properties"), _mapping(new, "properties")
+        for name in sorted(old_properties.keys() | new_properties.keys()):
+            old_pointer, new_pointer = join(old.at("properties"), name), join(new.at("properties"), name)
+            if name in old_properties and name in new_properties:
+                self.compare(old_properties[name], new_properties[name], pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+            elif name in new_properties:
+                closed = _is_closed(old, name)
+                rule = "closed-property-added" if closed else "property-added"
+                reason = "; the old schema rejects it" if closed else ""
+                self.changes.append(pair.change(rule, old.holder("properties") if "properties" in old.keywords else old.pointer, new_pointer,
+                                                keyword="properties", new_value=name, message=f"property {name!r} added{reason}"))
+            else:
+                closed = _is_closed(new, name)
+                rule = "closed-property-removed" if closed else "property-removed"
+                reason = "; old data that has it is rejected" if closed else "; readers lose the field"
+                self.changes.append(pair.change(rule, old_pointer, new.holder("properties") if "properties" in new.keywords else new.pointer,
+                                                keyword="properties", old_value=name, message=f"property {name!r} removed{reason}"))
+
+    def compare_pattern_properties(self, old: View, new: View, pair: Pair) -> None:
+        old_patterns, new_patterns = _mapping(old, "patternProperties"), _mapping(new, "patternProperties")
+        for pattern in sorted(old_patterns.keys() | new_patterns.keys()):
+            # A name the pattern matches was governed by `additionalProperties` where the pattern is absent.
+            old_node = old_patterns.get(pattern, old.keywords.get("additionalProperties", True))
+            new_node = new_patterns.get(pattern, new.keywords.get("additionalProperties", True))
+            old_pointer = join(old.at("patternProperties"), pattern) if pattern in old_patterns else old.pointer
+            new_pointer = join(new.at("patternProperties"), pattern) if pattern in new_patterns else new.pointer
+            self.compare(old_node, new_node, pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+
+    def compare_additional(self, old: View, new: View, pair: Pair) -> None:
+        for keyword, noun in (("additionalProperties", "properties"), ("unevaluatedProperties", "properties"),
+                              ("unevaluatedItems", "items")):
+            self._compare_open_or_closed(old, new, pair, keyword, noun)
+
+    def _compare_open_or_closed(self, old: View, new: View, pair: Pair, keyword: str, noun: str) -> None:
+        if keyword not in old.keywords and keyword not in new.keywords:
+            return
+        before, after = old.keywords.get(keyword, True), new.keywords.get(keyword, True)
+        family = "additional-properties" if noun == "properties" else "additional-items"
+        if before is not False and after is False:
+            self.changes.append(pair.change(f"{family}-closed", old.pointer, new.holder(keyword), keyword=keyword,
+                                            old_value=before if isinstance(before, bool) else None, new_value=False,
+                                            message=f"{keyword} is now false; {noun} beyond those listed are rejected"))
+        elif before is False and after is not False:
+            self.changes.append(pair.change(f"{family}-opened", old.holder(keyword), new.pointer, keyword=keyword,
+                                            old_value=False, new_value=after if isinstance(after, bool) else None,
+                                            message=f"{keyword} is no longer false; {noun} beyond those listed are allowed"))
+        elif before is not False and after is not False:
+            old_pointer = old.at(keyword) if keyword in old.keywords else old.pointer
+            new_pointer = new.at(keyword) if keyword in new.keywords else new.pointer
+            self.compare(before, after, pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+
+    def compare_dependent_schemas(self, old: View, new: View, pair: Pair) -> None:
+        for keyword in ("dependentSchemas", "dependencies"):
+            old_map = {name: node for name, node in _mapping(old, keyword).items() if not isinstance(node, list)}
+            new_map = {name: node for name, node in _mapping(new, keyword).items() if not isinstance(node, list)}
+            for name in sorted(old_map.keys() | new_map.keys()):
+                old_pointer = join(old.at(keyword), name) if name in old_map else old.pointer
+                new_pointer = join(new.at(keyword), name) if name in new_map else new.pointer
+                self.compare(old_map.get(name, True), new_map.get(name, True), pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+
+    def compare_definitions(self, old: View, new: View, pair: Pair) -> None:
+        for keyword in ("$defs", "definitions"):
+            old_defs, new_defs = _mapping(old, keyword), _mapping(new, keyword)
+            only_old = {name: node for name, node in old_defs.items() if name not in new_defs}
+            only_new = {name: node for name, node in new_defs.items() if name not in old_defs}
+            for name in sorted(old_defs.keys() & new_defs.keys()):
+                old_pointer, new_pointer = join(old.at(keyword), name), join(new.at(keyword), name)
+                named = dataclasses.replace(pair, type_name=name, type_pointer=new_pointer)
+                self.compare(old_defs[name], new_defs[name], named.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+            self._report_definitions(old, new, pair, keyword, only_old, only_new)
+
+    def _report_definitions(self, old: View, new: View, pair: Pair, keyword: str, only_old: dict[str, Any], only_new: dict[str, Any]) -> None:
+        renamed_to = {}
+        for old_name, old_node in only_old.items():
+            for new_name, new_node in only_new.items():
+                if new_name not in renamed_to.values() and same(old_node, new_node):
+                    renamed_to[old_name] = new_name
+                    break
+        for old_name, new_name in sorted(renamed_to.items()):
+            self.changes.append(pair.change("definition-renamed", join(old.at(keyword), old_name), join(new.at(keyword), new_name),
+                                            keyword=keyword, old_value=old_name, new_value=new_name,
+                                            message=f"definition {old_name!r} renamed to {new_name!r} with the same content"))
+        for name in sorted(set(only_old) - set(renamed_to)):
+            self.changes.append(pair.change("definition-removed", join(old.at(keyword), name), None, keyword=keyword,
+                                            old_value=name, message=f"definition {name!r} removed"))
+        for name in sorted(set(only_new) - set(renamed_to.values())):
+            self.changes.append(pair.change("definition-added", None, join(new.at(keyword), name), keyword=keyword,
+                                            new_value=name, message=f"definition {name!r} added"))
+
+    # Arrays ---------------------------------------------------------------------
+
+    def compare_items(self, old: View, new: View, pair: Pair) -> None:
+        old_prefix, old_rest = _tuple_items(old, pair.old.document)
+        new_prefix, new_rest = _tuple_items(new, pair.new.document)
+        for position in range(max(len(old_prefix), len(new_prefix))):
+            # A position the tuple does not list is governed by the schema for the remaining items.
+            old_node, old_pointer = old_prefix[position] if position < len(old_prefix) else old_rest
+            new_node, new_pointer = new_prefix[position] if position < len(new_prefix) else new_rest
+            self._compare_item(old_node, new_node, pair, old_pointer, new_pointer)
+        self._compare_item(old_rest[0], new_rest[0], pair, old_rest[1], new_rest[1])
+
+    def _compare_item(self, old_node: Any, new_node: Any, pair: Pair, old_pointer: str, new_pointer: str) -> None:
+        if old_node is not False and new_node is False:
+            self.changes.append(pair.change("additional-items-closed", old_pointer, new_pointer, keyword="items",
+                                            message="no items are allowed here any more; old arrays that have them are rejected"))
+        elif old_node is False and new_node is not False:
+            self.changes.append(pair.change("additional-items-opened", old_pointer, new_pointer, keyword="items",
+                                            message="items are now allowed here; old readers reject them"))
+        elif old_node is not False:
+            self.compare(old_node, new_node, pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+
+    def compare_contains(self, old: View, new: View, pair: Pair) -> None:
+        if "contains" in old.keywords and "contains" in new.keywords:
+            self.compare(old.keywords["contains"], new.keywords["contains"], pair.within(pair.old.at(old.at("contains")), pair.new.at(new.at("contains"))))
+        elif "contains" in new.keywords:
+            self.changes.append(pair.change("contains-added", old.pointer, new.at("contains"), keyword="contains",
+                                            message="arrays must now contain a matching item; old arrays may have none"))
+        elif "contains" in old.keywords:
+            self.changes.append(pair.change("contains-removed", old.at("contains"), new.pointer, keyword="contains",
+                                            message="arrays need no longer contain a matching item; old readers still require one"))
+
+    # Other subschemas -----------------------------------------------------------
+
+    def compare_single_subschemas(self, old: View, new: View, pair: Pair) -> None:
+        for keyword in SINGLE_SUBSCHEMAS:
+            if keyword in old.keywords or keyword in new.keywords:
+                old_pointer = old.at(keyword) if keyword in old.keywords else old.pointer
+                new_pointer = new.at(keyword) if keyword in new.keywords else new.pointer
+                self.compare(old.keywords.get(keyword, True), new.keywords.get(keyword, True),
+                             pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+
+    def compare_not(self, old: View, new: View, pair: Pair) -> None:
+        if "not" in old.keywords and "not" in new.keywords:
+            # Inside `not`, accepting more means the whole accepts less: directions swap.
+            self.compare(old.keywords["not"], new.keywords["not"], pair.within(pair.old.at(old.at("not")), pair.new.at(new.at("not")), flip=True))
+        elif "not" in new.keywords:
+            self.changes.append(pair.change("not-added", old.pointer, new.at("not"), keyword="not",
+                                            message=f"values matching {show(new.keywords['not'])} are now rejected"))
+        elif "not" in old.keywords:
+            self.changes.append(pair.change("not-removed", old.at("not"), new.pointer, keyword="not",
+                                            message=f"values matching {show(old.keywords['not'])} are now accepted"))
+
+    def compare_condition(self, old: View, new: View, pair: Pair) -> None:
+        before, after = old.keywords.get("if"), new.keywords.get("if")
+        if ("if" in old.keywords) != ("if" in new.keywords) or not same(before, after):
+            # TODO: judge the `if` schema itself; for now any change to it breaks both directions.
+            self.changes.append(pair.change("condition-changed", old.pointer, new.pointer, keyword="if",
+                                            old_value=before, new_value=after, message="the `if` condition changed"))
+
+
+CHILDREN = (
+    Comparison.compare_properties,
+    Comparison.compare_pattern_properties,
+    Comparison.compare_additional,
+    Comparison.compare_dependent_schemas,
+    Comparison.compare_items,
+    Comparison.compare_contains,
+    Comparison.compare_single_subschemas,
+    Comparison.compare_not,
+    Comparison.compare_condition,
+    Comparison.compare_unions,
+    Comparison.compare_all_of,
+    Comparison.compare_definitions,
+)
+
+
+def _nullability_change(old: View, new: View, pair: Pair) -> Change:
+    if new.null_branch:
+        return pair.change("type-widened", old.pointer, new.pointer, keyword="type", new_value=["null"],
+                           message="now accepts null; old readers reject it")
+    return pair.change("type-narrowed", old.pointer, new.pointer, keyword="type", old_value=["null"],
+                       message="no longer accepts null; old data may hold it")
+
+
+def _strip_annotations(keywords: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in keywords.items() if not is_annotation(key) and key != "nullable"}
+
+
+def _members(view: View, keyword: str) -> tuple[Branch, ...]:
+    members = view.keywords.get(keyword)
+    if not isinstance(members, list):
+        return ()
+    return tuple(Branch(member, join(view.at(keyword), position)) for position, member in enumerate(members))
+
+
+def _mapping(view: View, keyword: str) -> dict[str, Any]:
+    value = view.keywords.get(keyword)
+    return value if isinstance(value, dict) else {}
+
+
+def _is_closed(view: View, name: str) -> bool:
+    # A name is governed by `additionalProperties` only when no pattern claims it.
+    if view.keywords.get("additionalProperties") is not False and view.keywords.get("unevaluatedProperties") is not False:
+        return False
+    import re
+    for pattern in _mapping(view, "patternProperties"):
+        try:
+            if re.search(pattern, name):
+                return False
+        except re.error:
+            continue
+    return True
+
+
+def _tuple_items(view: View, document: Document) -> tuple[list[tuple[Any, str]], tuple[Any, str]]:
+    """Split array item schemas into the listed positions and the schema for the rest."""
+    items = view.keywords.get("items")
+    if document.draft.array_items_is_tuple:
+        if isinstance(items, list):
+            prefix = [(node, join(view.at("items"), position)) for position, node in enumerate(items)]
+            rest_keyword = "additionalItems"
+        else:
+            prefix, rest_keyword = [], "items"
+    else:
+        listed = view.keywords.get("prefixItems")
+        prefix = [(node, join(view.at("prefixItems"), position)) for position, node in enumerate(listed)] if isinstance(listed, list) else []
+        rest_keyword = "items"
+    rest = view.keywords.get(rest_keyword, True)
+    rest_pointer = view.at(rest_keyword) if rest_keyword in view.keywords else view.pointer
+    if isinstance(rest, list):
+        rest, rest_pointer = True, view.pointer
+    return prefix, (rest, rest_pointer)
+
+
+def _branch_label(node: Any) -> str:
+    """Name a branch for messages: its discriminator value, name, or type."""
+    from checker.matching import single_valued_properties
+
+    if isinstance(node, dict):
+        pinned = single_valued_properties(node)
+        for name, key in sorted(pinned.items()):
+            return f"{name}={show(key[1])}"
+        for keyword in ("x-readme-ref-name", "title"):
+            if isinstance(node.get(keyword), str):
+                return node[keyword]
+        if "type" in node:
+            return f"type {show(node['type'])}"
+    return show(node)
+
+
+def _name_of(contents: Any) -> str | None:
+    if isinstance(contents, dict):
+        for keyword in ("x-readme-ref-name", "title"):
+            if isinstance(contents.get(keyword), str):
+                return contents[keyword]
+    return None
+
+
+def walk_changes(old: DocumentSet, new: DocumentSet, old_references: References, new_references: References) -> Iterator[Change]:
+    """Compare two document sets and yield every change, unclassified."""
+    yield from Comparison(old, new, old_references, new_references).run()
