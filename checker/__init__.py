@@ -3,7 +3,7 @@
 from checker.documents import Document, DocumentSet
 from checker.engine import compare, compare_paths
 from checker.errors import SchemaDiffError
-from checker.loading import load_path
+from checker.loading import load_mapping, load_path
 from checker.model import Change, Direction, Mode, Report, Severity, SourceInfo
 from checker.rules import RULES, Rule
 
@@ -21,5 +21,6 @@ __all__ = [
     "SourceInfo",
     "compare",
     "compare_paths",
+    "load_mapping",
     "load_path",
 ]

@@ -17,6 +17,8 @@ class Document:
     draft: Draft
     #: The bytes the document was parsed from; equal bytes mean equal documents.
     data: bytes
+    #: How messages name the document: the path the user gave, joined with its own.
+    shown_as: str = ""
 
     @property
     def uri(self) -> str:

@@ -10,7 +10,6 @@ from checker.loading import load_path
 from checker.model import Mode, Report, SourceInfo
 from checker.references import References
 from checker.rules import classify_all
-from checker.validation import check_schemas
 from checker.walker import walk_changes
 
 
@@ -30,33 +29,10 @@ def compare(old: DocumentSet, new: DocumentSet, mode: Mode = Mode.FULL,
     )
 
 
-def changed_documents(old: DocumentSet, new: DocumentSet) -> list[tuple[Document, str]]:
-    """Documents whose bytes differ between the sides, or that exist on one side only.
-
-    Unchanged documents yield no change, so only these need the meta-schema check; a
-    byte-identical document was accepted by whoever published the old version.
-    """
-    found = []
-    for side in (old, new):
-        other = new if side is old else old
-        for path, document in side.documents.items():
-            twin = other.documents.get(path)
-            if twin is None or twin.data != document.data:
-                found.append((document, _shown(side, path)))
-    return found
-
-
-def _shown(documents: DocumentSet, path: str) -> str:
-    if documents.single_file:
-        return documents.source
-    return os.path.join(documents.source, path)
-
-
 def compare_paths(old: str | os.PathLike[str], new: str | os.PathLike[str], mode: Mode = Mode.FULL,
                   ref_map: Mapping[str, str | os.PathLike[str]] | None = None) -> Report:
     """Load two files or folders, check the changed documents, and compare them."""
     old_set, new_set = load_path(old), load_path(new)
-    check_schemas(changed_documents(old_set, new_set))
     mapped = load_ref_map(ref_map or {})
     return compare(old_set, new_set, mode, mapped)
 

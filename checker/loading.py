@@ -22,7 +22,7 @@ def load_path(path: str | os.PathLike[str]) -> DocumentSet:
     if root.is_dir():
         return _load_folder(root)
     if root.is_file():
-        document = load_document(root.name, _read(root))
+        document = load_document(root.name, _read(root), shown_as=str(path))
         return DocumentSet(str(path), {document.path: document}, single_file=True)
     raise SourceNotFoundError(f"{path}: no such file or folder")
 
@@ -64,7 +64,7 @@ def load_document(path: str, data: bytes, shown_as: str | None = None) -> Docume
     draft = draft_of(contents)
     if draft is None:
         raise InvalidSchemaError(f"{name}: unknown $schema {contents['$schema']!r}; schema-diff reads drafts 4, 6, 7, 2019-09 and 2020-12")
-    return Document(path, contents, draft, data)
+    return Document(path, contents, draft, data, name)
 
 
 def _json_kind(value: Any) -> str:
@@ -103,3 +103,12 @@ def _parse_yaml(name: str, text: str) -> Any:
 
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_mapping(source: str, contents_by_path: dict[str, Any]) -> DocumentSet:
+    """Build a document set from already-parsed documents, as tests and in-memory sources do."""
+    documents = {}
+    for path, contents in sorted(contents_by_path.items()):
+        data = json.dumps(contents, sort_keys=True).encode("utf-8")
+        documents[path] = load_document(path, data, shown_as=f"{source}/{path}")
+    return DocumentSet(source, documents)

@@ -24,10 +24,13 @@ class Rule:
     breaks: frozenset[Direction]
     impact: Impact
     reason: str
+    #: Directions broken instead of `breaks` where the object does not allow undeclared properties.
+    closed_breaks: frozenset[Direction] | None = None
 
 
-def _rule(id: str, breaks: frozenset[Direction], impact: Impact, reason: str) -> Rule:
-    return Rule(id, breaks, impact, reason)
+def _rule(id: str, breaks: frozenset[Direction], impact: Impact, reason: str,
+          closed_breaks: frozenset[Direction] | None = None) -> Rule:
+    return Rule(id, breaks, impact, reason, closed_breaks)
 
 
 V, M, P, A, C = Impact.VALIDATION, Impact.MEANING, Impact.POTENTIAL, Impact.ADDITION, Impact.COSMETIC
@@ -52,10 +55,10 @@ RULES: dict[str, Rule] = {
         # Objects.
         _rule("required-added", BACKWARD, V, "Old data may lack the newly required name."),
         _rule("required-removed", FORWARD, V, "Old readers still require the name that new data may omit."),
-        _rule("property-added", NONE, A, "The object is open and properties nobody declared are assumed never sent, so no old data has it."),
-        _rule("property-removed", NONE, P, "Data stays valid either way, but readers lose a field they may rely on."),
-        _rule("closed-property-added", FORWARD, V, "The old schema does not allow properties beyond its list, so old readers reject the new one."),
-        _rule("closed-property-removed", BACKWARD, V, "The new schema does not allow properties beyond its list, so old data that has it is rejected."),
+        _rule("property-added", NONE, A, "In an open object properties nobody declared are assumed never sent, so no old data has it; "
+              "a closed object (`additionalProperties: false`) rejects it in old readers.", closed_breaks=FORWARD),
+        _rule("property-removed", NONE, P, "In an open object data stays valid either way, but readers lose a field they may rely on; "
+              "a closed object rejects old data that has it.", closed_breaks=BACKWARD),
         _rule("additional-properties-closed", BACKWARD, V, "Old data carrying properties the schema never declared is now rejected."),
         _rule("additional-properties-opened", NONE, A, "Properties nobody declared are assumed never sent, so allowing them breaks no reader."),
         _rule("dependent-required-added", BACKWARD, V, "Old data may have the property without the name it now depends on."),

@@ -18,6 +18,7 @@ from checker.errors import UnresolvableReferenceError
 from checker.jsonvalues import join, same, show
 from checker.judges import JUDGES
 from checker.matching import Candidate, match_branches
+from checker.metaschemas import check_node, check_tree
 from checker.model import Change, Direction
 from checker.references import References, Remote, Target
 from checker.rules import RULES
@@ -61,9 +62,11 @@ class Pair:
         return self.new.document.draft.boolean_exclusive_bounds
 
     def change(self, rule: str, old_pointer: str | None, new_pointer: str | None, *, message: str,
-               keyword: str | None = None, old_value: Any = None, new_value: Any = None) -> Change:
+               keyword: str | None = None, old_value: Any = None, new_value: Any = None, closed: bool = False) -> Change:
         """Record a change found at this pair, breaking the rule's directions (swapped under `not`)."""
         breaks = RULES[rule].breaks
+        if closed:
+            breaks = RULES[rule].closed_breaks or breaks
         if self.flipped:
             breaks = frozenset({Direction.BACKWARD, Direction.FORWARD} - breaks) if len(breaks) == 1 else breaks
         return Change(
@@ -93,10 +96,12 @@ class Comparison:
     def _compare_document(self, path: str) -> None:
         old, new = self.old.documents.get(path), self.new.documents.get(path)
         if old is None:
+            _check_whole(new.contents, Place(new, ""))  # type: ignore[union-attr]
             self.changes.append(Change("schema-added", RULES["schema-added"].breaks, path, None, "", None, None,
                                        f"new document {path}", type_name=_name_of(new.contents), type_pointer=""))  # type: ignore[union-attr]
             return
         if new is None:
+            _check_whole(old.contents, Place(old, ""))
             self.changes.append(Change("schema-removed", RULES["schema-removed"].breaks, path, "", None, None, None,
                                        f"document {path} removed", type_name=_name_of(old.contents), type_pointer=""))
             return
@@ -122,6 +127,9 @@ class Comparison:
         self._visited.add(key)
         if same(old_node, new_node) and old_place.document.path == new_place.document.path:
             return
+        # Every subschema a verdict is drawn from is checked against its meta-schema first.
+        _check(old_node, old_place)
+        _check(new_node, new_place)
 
         old_view, new_view = make_view(old_node, old_place.pointer), make_view(new_node, new_place.pointer)
         pair = self._named(pair.within(old_place, new_place), old_view, new_view)
@@ -246,6 +254,7 @@ class Comparison:
         member = old_keyword == "allOf"
         for position in matching.removed:
             branch = old[position]
+            _check_whole(branch.node, pair.old.at(branch.pointer))
             label = _branch_label(old_candidates[position].node)
             rule = "all-of-member-removed" if member else "variant-removed"
             self.changes.append(pair.change(rule, branch.pointer, None, keyword=old_keyword, old_value=label,
@@ -253,6 +262,7 @@ class Comparison:
                                                     + ("; old readers still apply it" if member else "; old data of this variant is rejected")))
         for position in matching.added:
             branch = new[position]
+            _check_whole(branch.node, pair.new.at(branch.pointer))
             label = _branch_label(new_candidates[position].node)
             rule = "all-of-member-added" if member else "variant-added"
             self.changes.append(pair.change(rule, None, branch.pointer, keyword=new_keyword, new_value=label,
@@ -277,17 +287,17 @@ class Comparison:
             if name in old_properties and name in new_properties:
                 self.compare(old_properties[name], new_properties[name], pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
             elif name in new_properties:
+                _check_whole(new_properties[name], pair.new.at(new_pointer))
                 closed = _is_closed(old, name)
-                rule = "closed-property-added" if closed else "property-added"
-                reason = "; the old schema rejects it" if closed else ""
-                self.changes.append(pair.change(rule, old.holder("properties") if "properties" in old.keywords else old.pointer, new_pointer,
-                                                keyword="properties", new_value=name, message=f"property {name!r} added{reason}"))
+                reason = "; the old schema allows no undeclared properties and rejects it" if closed else ""
+                self.changes.append(pair.change("property-added", old.holder("properties") if "properties" in old.keywords else old.pointer, new_pointer,
+                                                keyword="properties", new_value=name, message=f"property {name!r} added{reason}", closed=closed))
             else:
+                _check_whole(old_properties[name], pair.old.at(old_pointer))
                 closed = _is_closed(new, name)
-                rule = "closed-property-removed" if closed else "property-removed"
-                reason = "; old data that has it is rejected" if closed else "; readers lose the field"
-                self.changes.append(pair.change(rule, old_pointer, new.holder("properties") if "properties" in new.keywords else new.pointer,
-                                                keyword="properties", old_value=name, message=f"property {name!r} removed{reason}"))
+                reason = "; the new schema allows no undeclared properties, so old data that has it is rejected" if closed else "; readers lose the field"
+                self.changes.append(pair.change("property-removed", old_pointer, new.holder("properties") if "properties" in new.keywords else new.pointer,
+                                                keyword="properties", old_value=name, message=f"property {name!r} removed{reason}", closed=closed))
 
     def compare_pattern_properties(self, old: View, new: View, pair: Pair) -> None:
         old_patterns, new_patterns = _mapping(old, "patternProperties"), _mapping(new, "patternProperties")
@@ -354,9 +364,11 @@ class Comparison:
                                             keyword=keyword, old_value=old_name, new_value=new_name,
                                             message=f"definition {old_name!r} renamed to {new_name!r} with the same content"))
         for name in sorted(set(only_old) - set(renamed_to)):
+            _check_whole(only_old[name], pair.old.at(join(old.at(keyword), name)))
             self.changes.append(pair.change("definition-removed", join(old.at(keyword), name), None, keyword=keyword,
                                             old_value=name, message=f"definition {name!r} removed"))
         for name in sorted(set(only_new) - set(renamed_to.values())):
+            _check_whole(only_new[name], pair.new.at(join(new.at(keyword), name)))
             self.changes.append(pair.change("definition-added", None, join(new.at(keyword), name), keyword=keyword,
                                             new_value=name, message=f"definition {name!r} added"))
 
@@ -435,6 +447,14 @@ CHILDREN = (
     Comparison.compare_all_of,
     Comparison.compare_definitions,
 )
+
+
+def _check(node: Any, place: Place) -> None:
+    check_node(node, place.document.draft, place.document.shown_as or place.document.path, place.pointer)
+
+
+def _check_whole(node: Any, place: Place) -> None:
+    check_tree(node, place.document.draft, place.document.shown_as or place.document.path, place.pointer)
 
 
 def _nullability_change(old: View, new: View, pair: Pair) -> Change:

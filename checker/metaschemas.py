@@ -1,0 +1,109 @@
+"""Meta-schema checks of single subschemas, so that only what changed needs checking.
+
+A draft's meta-schema checks a schema's own keywords and then applies itself to every
+subschema. The "shallow" meta-schemas built here keep the first part and only require
+each subschema position to hold an object (or a boolean, where the draft allows it):
+checking every subschema the walker visits with them amounts to checking those
+subschemas with the full meta-schema, without walking the parts equal on both sides.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jsonschema.exceptions
+from jsonschema.protocols import Validator
+from jsonschema_specifications import REGISTRY as METASCHEMAS
+from referencing import Registry, Resource
+
+from checker.drafts import DRAFT4, Draft
+from checker.errors import InvalidSchemaError
+from checker.jsonvalues import join
+
+#: Markers by which the meta-schemas apply themselves to a subschema.
+_SELF_REFERENCES = ({"$ref": "#"}, {"$recursiveRef": "#"}, {"$dynamicRef": "#meta"})
+
+
+def _replace_self_references(node: Any, subschema: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if node in _SELF_REFERENCES:
+            return subschema
+        return {key: _replace_self_references(value, subschema) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_replace_self_references(value, subschema) for value in node]
+    return node
+
+
+@functools.cache
+def _shallow_validator(draft: Draft) -> Validator:
+    subschema = {"type": "object"} if draft is DRAFT4 else {"type": ["object", "boolean"]}
+    prefix = draft.dialect.rstrip("#").rsplit("/", 1)[0]
+    resources = []
+    for uri in METASCHEMAS:
+        if uri.startswith(prefix):
+            contents = _replace_self_references(METASCHEMAS.contents(uri), subschema)
+            resources.append((uri, Resource.from_contents(contents, default_specification=draft.specification)))
+    registry: Registry[Any] = Registry().with_resources(resources)
+    root_uri = draft.dialect.rstrip("#")
+    # Inlining every reference spares the validator a registry look-up per keyword,
+    # which made these checks several times slower than the walk they guard.
+    root = _inline(registry.contents(root_uri), registry.resolver(root_uri))
+    return draft.validator(root)
+
+
+def _inline(node: Any, resolver: Any) -> Any:
+    if isinstance(node, list):
+        return [_inline(value, resolver) for value in node]
+    if not isinstance(node, dict):
+        return node
+    if isinstance(node.get("$ref"), str):
+        resolved = resolver.lookup(node["$ref"])
+        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        target = _inline(resolved.contents, resolved.resolver)
+        return {**siblings, "allOf": [target]} if siblings else target
+    return {key: _inline(value, resolver) for key, value in node.items() if key not in _IDENTIFIERS}
+
+
+# Identifiers would make the inlined copies resources of their own again.
+_IDENTIFIERS = frozenset({"$id", "id", "$schema", "$vocabulary", "$dynamicAnchor", "$recursiveAnchor", "$anchor"})
+
+
+@functools.cache
+def _full_validator(draft: Draft) -> Validator:
+    return draft.validator(draft.validator.META_SCHEMA)
+
+
+def check_node(node: Any, draft: Draft, shown_as: str, pointer: str) -> None:
+    """Check one subschema's own keywords, leaving its subschemas to their own checks."""
+    _raise_first(_shallow_validator(draft), node, draft, shown_as, pointer)
+
+
+def check_tree(node: Any, draft: Draft, shown_as: str, pointer: str) -> None:
+    """Check a subschema and everything below it with the full meta-schema."""
+    _raise_first(_full_validator(draft), node, draft, shown_as, pointer)
+
+
+def _raise_first(validator: Validator, node: Any, draft: Draft, shown_as: str, pointer: str) -> None:
+    error = jsonschema.exceptions.best_match(validator.iter_errors(node))
+    if error is None:
+        return
+    where = join(pointer, *error.absolute_path) or "/"
+    keyword = _keyword_at(list(error.absolute_path)) or error.validator
+    message = " ".join(error.message.split())
+    if len(message) > 160:
+        message = message[:157] + "..."
+    raise InvalidSchemaError(f"{shown_as}: not a valid {draft} schema: at {where} ({keyword}): {message}")
+
+
+_NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"})
+
+
+def _keyword_at(path: list[Any]) -> str | None:
+    """The schema keyword an error path ends in, skipping array positions and property names."""
+    for position in range(len(path) - 1, -1, -1):
+        token = path[position]
+        parent = path[position - 1] if position else None
+        if isinstance(token, str) and parent not in _NAME_MAPS:
+            return token
+    return None
