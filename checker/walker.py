@@ -125,7 +125,7 @@ class Comparison:
         if key in self._visited:
             return
         self._visited.add(key)
-        if same(old_node, new_node) and old_place.document.path == new_place.document.path:
+        if same(old_node, new_node):
             return
         # Every subschema a verdict is drawn from is checked against its meta-schema first.
         _check(old_node, old_place)
@@ -140,9 +140,7 @@ class Comparison:
         place = self._entered(node, place, references)
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             if not place.document.draft.ref_overrides_siblings and any(not is_annotation(key) for key in node if key != "$ref"):
-                # Since 2019-09 keywords beside `$ref` apply too: the node is their `allOf`.
-                siblings = {key: value for key, value in node.items() if key != "$ref"}
-                return {**siblings, "allOf": [{"$ref": node["$ref"]}]}, place
+                return self._with_siblings(node, place, references)
             if (place.document.path, place.pointer) in seen:
                 raise UnresolvableReferenceError(f"{place.document.path}: $ref cycle at {place.pointer or '/'} leads to no schema")
             seen.add((place.document.path, place.pointer))
@@ -153,6 +151,20 @@ class Comparison:
             node, place = target.node, Place(target.document, target.pointer, target.resolver)
             place = self._entered(node, place, references)
         return node, place
+
+    def _with_siblings(self, node: dict[str, Any], place: Place, references: References) -> tuple[Any, Place] | Remote:
+        # Since 2019-09 keywords beside `$ref` apply too. When they do not clash with the
+        # target's own keywords, the node says the same as the target with them added.
+        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        target = self._follow({"$ref": node["$ref"]}, place, references)
+        if isinstance(target, Remote):
+            return target
+        contents, _ = target
+        if isinstance(contents, dict) and not any(key in contents for key in siblings if not is_annotation(key)):
+            return {**contents, **siblings}, place
+        # TODO: a clash leaves the `$ref` as an `allOf` member whose pointer (`.../allOf/0`)
+        # does not exist in the document.
+        return {**siblings, "allOf": [{"$ref": node["$ref"]}]}, place
 
     @staticmethod
     def _entered(node: Any, place: Place, references: References) -> Place:

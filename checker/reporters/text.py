@@ -56,6 +56,8 @@ def group_changes(changes: tuple[Change, ...]) -> list[Group]:
             group.entries.append(entries[key])
         entries[key].places.append(place)
     for group in groups.values():
+        # The place that defines a type (the root of its own document) comes first.
+        group.places.sort(key=lambda place: (" at " in place, place))
         group.entries.sort(key=lambda entry: (SEVERITY_ORDER.index(entry.change.severity), entry.location, entry.change.rule))  # type: ignore[arg-type]
     return sorted(groups.values(), key=lambda group: (group.worst, group.title))
 
@@ -78,10 +80,9 @@ def write_text(report: Report, stream: TextIO, color: bool = False) -> None:
         stream.write("\nNo changes.\n")
         return
     for group in group_changes(report.changes):
-        stream.write("\n" + style(group.title, bold=True))
+        stream.write("\n" + style(group.title, bold=True) + "\n")
         if group.places != [group.title]:
-            stream.write(" (in " + ", ".join(group.places) + ")")
-        stream.write("\n")
+            stream.write("".join(f"  {'in' if position == 0 else '  '} {place}\n" for position, place in enumerate(group.places)))
         for entry in group.entries:
             stream.write(_line(entry, group, style) + "\n")
     stream.write("\n" + summary_line(report) + "\n")
