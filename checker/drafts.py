@@ -43,6 +43,11 @@ DRAFT201909 = Draft("2019-09", "https://json-schema.org/draft/2019-09/schema", j
 DRAFT202012 = Draft("2020-12", "https://json-schema.org/draft/2020-12/schema", jsonschema.Draft202012Validator,
                     referencing.jsonschema.DRAFT202012, "$id", False, False, False)
 
+#: OpenAPI 3.0 and Swagger 2.0 schema objects: a draft 4 dialect with `nullable`,
+#: `discriminator` and `example`, and `$ref` that hides its siblings.
+OPENAPI30 = Draft("openapi-3.0", "https://spec.openapis.org/oas/3.0/schema", jsonschema.Draft4Validator,
+                  referencing.jsonschema.DRAFT4, "id", True, True, True)
+
 DRAFTS = (DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012)
 DEFAULT_DRAFT = DRAFT202012
 
@@ -57,9 +62,26 @@ _BY_DIALECT = {_normalise_dialect(draft.dialect): draft for draft in DRAFTS}
 
 def draft_of(contents: Any) -> Draft | None:
     """Return the draft named by a document's `$schema`, the default when absent, None when unknown."""
+    if isinstance(contents, dict) and ("openapi" in contents or "swagger" in contents):
+        return _openapi_draft(contents)
     if not isinstance(contents, dict) or "$schema" not in contents:
         return DEFAULT_DRAFT
     dialect = contents["$schema"]
     if not isinstance(dialect, str):
         return None
     return _BY_DIALECT.get(_normalise_dialect(dialect))
+
+
+def _openapi_draft(contents: dict[str, Any]) -> Draft | None:
+    version = str(contents.get("openapi", contents.get("swagger", "")))
+    if version.startswith(("3.0", "2.")):
+        return OPENAPI30
+    if version.startswith("3.1"):
+        dialect = contents.get("jsonSchemaDialect")
+        return DEFAULT_DRAFT if dialect is None else _BY_DIALECT.get(_normalise_dialect(str(dialect)))
+    return None
+
+
+def is_openapi(contents: Any) -> bool:
+    """Whether a document is an OpenAPI (or Swagger) description rather than a schema."""
+    return isinstance(contents, dict) and ("openapi" in contents or "swagger" in contents)

@@ -6,7 +6,9 @@ import os
 from collections.abc import Mapping
 
 from checker.documents import Document, DocumentSet
+from checker.errors import UsageError
 from checker.loading import load_path
+from checker.openapi import merge_sides
 from checker.model import Mode, Report, SourceInfo
 from checker.references import References
 from checker.rules import classify_all
@@ -20,12 +22,16 @@ def compare(old: DocumentSet, new: DocumentSet, mode: Mode = Mode.FULL,
     A pure function of its inputs: it reads no files and prints nothing. `ref_map` maps
     remote URIs to local documents so that references to them are judged too.
     """
-    changes = walk_changes(old, new, References(old, dict(ref_map or {})), References(new, dict(ref_map or {})))
+    if old.single_file != new.single_file:
+        raise UsageError(f"cannot compare a {'file' if old.single_file else 'folder'} ({old.source}) "
+                         f"with a {'file' if new.single_file else 'folder'} ({new.source}); give two files or two folders")
+    walked = walk_changes(old, new, References(old, dict(ref_map or {})), References(new, dict(ref_map or {})))
+    changes = merge_sides(list(walked))
     return Report(
         old=SourceInfo(old.source, old.version),
         new=SourceInfo(new.source, new.version),
         mode=mode,
-        changes=classify_all(list(changes), mode),
+        changes=classify_all(changes, mode),
     )
 
 

@@ -123,6 +123,10 @@ def _nullability(old: View, new: View, pair: Pair, widened: bool) -> Change:
 
 def _judge_kinds(old: View, new: View, pair: Pair) -> Iterator[Change]:
     old_kinds, new_kinds = declared_kinds(old), declared_kinds(new)
+    if old_kinds == new_kinds and old.null_branch != new.null_branch and not ("type" in old.keywords and "type" in new.keywords):
+        # Without `type` on both sides the kinds say nothing about null; the null branch of a union does.
+        yield _nullability(old, new, pair, widened=new.null_branch)
+        return
     if old_kinds == new_kinds:
         return
     added, removed = sorted(new_kinds - old_kinds), sorted(old_kinds - new_kinds)
@@ -180,7 +184,7 @@ def judge_required(old: View, new: View, pair: Pair) -> Iterator[Change]:
 
 def judge_dependent_required(old: View, new: View, pair: Pair) -> Iterator[Change]:
     """Judge `dependentRequired` (and the array form of `dependencies`) name by name."""
-    old_pairs, new_pairs = _dependent_names(old), _dependent_names(new)
+    old_pairs, new_pairs = _dependent_names(old, new), _dependent_names(new, old)
     for trigger, name in sorted(new_pairs - old_pairs):
         yield pair.change("dependent-required-added", old.pointer, new.pointer, keyword="dependentRequired",
                           new_value=[trigger, name], message=f"property {trigger!r} now requires {name!r}")
@@ -189,12 +193,24 @@ def judge_dependent_required(old: View, new: View, pair: Pair) -> Iterator[Chang
                           old_value=[trigger, name], message=f"property {trigger!r} no longer requires {name!r}")
 
 
-def _dependent_names(view: View) -> set[tuple[str, str]]:
+def dependency_lists(view: View, other: View) -> dict[str, list[Any]]:
+    """Draft 7 `dependencies` written as name lists on this side and not as a schema on the other.
+
+    An entry written as a list on one side and as a schema on the other is compared by the
+    walker as two schemas, since a list of names says the same as a schema requiring them.
+    """
+    mine, theirs = view.keywords.get("dependencies"), other.keywords.get("dependencies")
+    if not isinstance(mine, dict):
+        return {}
+    theirs = theirs if isinstance(theirs, dict) else {}
+    return {trigger: names for trigger, names in mine.items() if isinstance(names, list) and isinstance(theirs.get(trigger, []), list)}
+
+
+def _dependent_names(view: View, other: View) -> set[tuple[str, str]]:
     found = set()
-    for keyword in ("dependentRequired", "dependencies"):
-        mapping = view.keywords.get(keyword)
-        if not isinstance(mapping, dict):
-            continue
+    listed = view.keywords.get("dependentRequired")
+    mappings = [listed if isinstance(listed, dict) else {}, dependency_lists(view, other)]
+    for mapping in mappings:
         for trigger, names in mapping.items():
             if isinstance(names, list):
                 found.update((trigger, name) for name in names if isinstance(name, str))
@@ -213,10 +229,19 @@ COUNT_BOUNDS = {
 def judge_count_bounds(old: View, new: View, pair: Pair) -> Iterator[Change]:
     """Judge limits on lengths and counts: raising a minimum or lowering a maximum tightens."""
     for keyword, side in COUNT_BOUNDS.items():
-        before, after = _number(old.keywords.get(keyword)), _number(new.keywords.get(keyword))
+        before, after = _count_bound(old, keyword), _count_bound(new, keyword)
         if before == after:
             continue
         yield _bound_change(old, new, pair, keyword, side, before, after, exclusive_change=0)
+
+
+#: Values that constrain nothing, so writing them says the same as leaving them out.
+NEUTRAL_COUNT_BOUNDS = {"minLength": 0, "minItems": 0, "minProperties": 0, "minContains": 1}
+
+
+def _count_bound(view: View, keyword: str) -> Any:
+    value = _number(view.keywords.get(keyword))
+    return None if value is not None and value == NEUTRAL_COUNT_BOUNDS.get(keyword) else value
 
 
 def judge_numeric_bounds(old: View, new: View, pair: Pair) -> Iterator[Change]:

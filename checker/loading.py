@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from checker.documents import Document, DocumentSet
-from checker.drafts import draft_of
+from checker.drafts import draft_of, is_openapi
 from checker.errors import DocumentParseError, EmptySourceError, InvalidSchemaError, SourceNotFoundError
 
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
@@ -22,7 +23,10 @@ def load_path(path: str | os.PathLike[str]) -> DocumentSet:
     if root.is_dir():
         return _load_folder(root)
     if root.is_file():
-        document = load_document(root.name, _read(root), shown_as=str(path))
+        data, name = _read(root), root.name
+        if name.endswith(".gz"):
+            data, name = _gunzip(root, data), name[: -len(".gz")]
+        document = load_document(name, data, shown_as=str(path))
         return DocumentSet(str(path), {document.path: document}, single_file=True)
     raise SourceNotFoundError(f"{path}: no such file or folder")
 
@@ -55,6 +59,21 @@ def _read(file: Path) -> bytes:
         raise SourceNotFoundError(f"{file}: cannot be read: {error.strerror}") from error
 
 
+#: The largest document a `.gz` file may unpack to, against decompression bombs.
+MAX_UNPACKED_BYTES = 1 << 30
+
+
+def _gunzip(file: Path, data: bytes) -> bytes:
+    try:
+        unpacker = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+        unpacked = unpacker.decompress(data, MAX_UNPACKED_BYTES)
+    except zlib.error as error:
+        raise DocumentParseError(f"{file}: not a valid gzip file: {error}") from error
+    if unpacker.unconsumed_tail:
+        raise DocumentParseError(f"{file}: unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB")
+    return unpacked
+
+
 def load_document(path: str, data: bytes, shown_as: str | None = None) -> Document:
     """Parse one document's bytes (JSON, or YAML by suffix) and find its draft."""
     name = shown_as or path
@@ -62,6 +81,9 @@ def load_document(path: str, data: bytes, shown_as: str | None = None) -> Docume
     if not isinstance(contents, (dict, bool)):
         raise InvalidSchemaError(f"{name}: not a schema: the document is a {_json_kind(contents)}, not an object")
     draft = draft_of(contents)
+    if draft is None and is_openapi(contents):
+        version = contents.get("openapi", contents.get("swagger"))
+        raise InvalidSchemaError(f"{name}: unsupported OpenAPI version {version!r}; schema-diff reads OpenAPI 3.0 and 3.1")
     if draft is None:
         raise InvalidSchemaError(f"{name}: unknown $schema {contents['$schema']!r}; schema-diff reads drafts 4, 6, 7, 2019-09 and 2020-12")
     return Document(path, contents, draft, data, name)

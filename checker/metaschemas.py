@@ -38,14 +38,15 @@ def _replace_self_references(node: Any, subschema: dict[str, Any]) -> Any:
 @functools.cache
 def _shallow_validator(draft: Draft) -> Validator:
     subschema = {"type": "object"} if draft is DRAFT4 else {"type": ["object", "boolean"]}
-    prefix = draft.dialect.rstrip("#").rsplit("/", 1)[0]
+    meta_schema = draft.validator.META_SCHEMA
+    root_uri = str(meta_schema.get("$id", meta_schema.get("id"))).rstrip("#")
+    prefix = root_uri.rsplit("/", 1)[0]
     resources = []
     for uri in METASCHEMAS:
         if uri.startswith(prefix):
             contents = _replace_self_references(METASCHEMAS.contents(uri), subschema)
             resources.append((uri, Resource.from_contents(contents, default_specification=draft.specification)))
     registry: Registry[Any] = Registry().with_resources(resources)
-    root_uri = draft.dialect.rstrip("#")
     # Inlining every reference spares the validator a registry look-up per keyword,
     # which made these checks several times slower than the walk they guard.
     root = _inline(registry.contents(root_uri), registry.resolver(root_uri))

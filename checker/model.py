@@ -84,6 +84,10 @@ class Change:
     keyword: str | None = None
     type_name: str | None = None
     type_pointer: str | None = None
+    #: In an OpenAPI document: "request", "response" or "both" (a schema used on both sides).
+    side: str | None = None
+    #: In an OpenAPI document: the operations the change affects, as "GET /users/{id}".
+    operations: tuple[str, ...] = ()
     severity: Severity | None = None
 
     @property

@@ -69,7 +69,7 @@ class References:
             if not target.startswith(LOCAL_SCHEME + ":") and target not in self._uris:
                 return Remote(absolute)
             raise UnresolvableReferenceError(
-                f"{document.path}: $ref {ref!r} does not resolve: {_explain(error)}"
+                f"{document.shown_as or document.path}: $ref {ref!r} does not resolve: {_explain(error, ref)}"
             ) from error
         owner, pointer = self._locate(resolved.contents, resolved.resolver, ref)
         return Target(owner, pointer, resolved.contents, resolved.resolver)
@@ -90,17 +90,18 @@ class References:
         return document.uri
 
     def _locate(self, node: Any, resolver: referencing.Resolver[Any], ref: str) -> tuple[Document, str]:
-        # The resolved node is one of our documents' own objects, so identity finds it.
-        # A boolean schema has no identity of its own; its pointer comes from the fragment.
+        # `referencing` keeps the base URI private; it names the resource holding the node.
         base = resolver._base_uri  # noqa: SLF001
+        fragment = urllib.parse.unquote(ref.partition("#")[2])
+        if base in self._uris and (fragment == "" or fragment.startswith("/")):
+            # A JSON pointer into a whole document is already the location.
+            return self._uris[base], fragment
+        # Otherwise (an anchor, or an embedded resource with its own id) the resolved node
+        # is one of our documents' own objects, and identity finds it.
         for document in self._candidates(base):
             pointers = self._pointer_index(document)
             if isinstance(node, (dict, list)) and id(node) in pointers:
                 return document, pointers[id(node)]
-            if not isinstance(node, (dict, list)):
-                fragment = urllib.parse.unquote(ref.partition("#")[2])
-                if fragment.startswith("/") or fragment == "":
-                    return document, fragment
         raise UnresolvableReferenceError(f"$ref {ref!r} resolves outside the compared documents")
 
     def _candidates(self, base: str) -> list[Document]:
@@ -127,11 +128,12 @@ def _index_nodes(node: Any, pointer: str, index: dict[int, str]) -> None:
             stack.extend((value, join(pointer, position)) for position, value in enumerate(node))
 
 
-def _explain(error: referencing.exceptions.Unresolvable) -> str:
+def _explain(error: referencing.exceptions.Unresolvable, ref: str) -> str:
     if isinstance(error, referencing.exceptions.PointerToNowhere):
-        return f"no node at pointer {error.pointer!r}"
+        return f"no node at pointer {error.ref!r}"
     if isinstance(error, referencing.exceptions.NoSuchAnchor):
         return f"no anchor {error.anchor!r}"
-    if isinstance(error, referencing.exceptions.NoSuchResource):
-        return f"no document {error.ref!r} among the compared sources"
+    document = ref.partition("#")[0]
+    if isinstance(error, referencing.exceptions.NoSuchResource) or document:
+        return f"no document {document!r} among the compared sources"
     return str(error)

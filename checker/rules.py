@@ -98,6 +98,28 @@ RULES: dict[str, Rule] = {
         _rule("definition-added", NONE, A, "A new definition changes nothing until something refers to it."),
         _rule("definition-removed", NONE, P, "No schema in the set uses it any more, but schemas outside the set may."),
         _rule("definition-renamed", NONE, C, "The content is the same under a new name, so validation does not change."),
+        # OpenAPI operations.
+        _rule("path-added", NONE, A, "A new path serves new requests and changes nothing for old clients."),
+        _rule("path-removed", BACKWARD, V, "Old clients still call the path and their requests now fail."),
+        _rule("operation-added", NONE, A, "A new operation changes nothing for old clients."),
+        _rule("operation-removed", BACKWARD, V, "Old clients still call the operation and their requests now fail."),
+        _rule("parameter-added", NONE, A, "An optional parameter may be left out, so old requests stay valid; "
+              "a required one is missing from every old request.", closed_breaks=BACKWARD),
+        _rule("parameter-removed", NONE, P, "Old clients still send the parameter, which the server now ignores or rejects."),
+        _rule("parameter-became-required", BACKWARD, V, "Old requests may leave the parameter out."),
+        _rule("parameter-became-optional", NONE, A, "Every old request still carries a value the server accepts."),
+        _rule("parameter-moved", BACKWARD, V, "Old clients send the parameter where the server no longer reads it."),
+        _rule("request-body-became-required", BACKWARD, V, "Old requests may have no body."),
+        _rule("request-body-became-optional", NONE, A, "Old requests with a body stay valid."),
+        _rule("request-media-type-added", NONE, A, "The server accepts a new kind of body; old requests are unaffected."),
+        _rule("request-media-type-removed", BACKWARD, V, "Old clients still send bodies of the removed media type."),
+        _rule("response-media-type-added", FORWARD, V, "Old clients may receive a body of a media type they cannot read."),
+        _rule("response-media-type-removed", NONE, P, "Old clients that asked for the media type no longer get it."),
+        _rule("response-status-added", FORWARD, V, "Old clients do not expect the new status code."),
+        _rule("response-status-removed", NONE, P, "Old clients keep handling a status code that no longer comes."),
+        _rule("operation-id-changed", NONE, P, "Generated clients name their methods after the operation id."),
+        _rule("component-added", NONE, A, "A new component changes nothing until an operation uses it."),
+        _rule("component-removed", NONE, P, "No operation in the document uses it any more, but generated clients lose the type."),
         # Meaning.
         _rule("default-changed", BOTH, M, "Same valid values, but an omitted value now means something else."),
         _rule("default-added", NONE, P, "An omitted value now has a stated meaning that readers may apply."),
@@ -124,8 +146,14 @@ def rule(id: str) -> Rule:
     return RULES[id]
 
 
+#: The mode each side of an OpenAPI operation implies. The server reads requests that old
+#: clients send, so they must stay backward compatible; old clients read the responses,
+#: so they must stay forward compatible; a schema used on both sides must stay both.
+SIDE_MODES = {"request": Mode.BACKWARD, "response": Mode.FORWARD, "both": Mode.FULL}
+
+
 def classify(change: Change, mode: Mode) -> Severity:
-    """Decide a change's severity under a mode.
+    """Decide a change's severity under a mode (or the mode its OpenAPI side implies).
 
     A change that breaks a protected direction is breaking. Otherwise the rule's impact
     decides: a changed meaning is breaking anyway; a change that breaks only the
@@ -133,6 +161,7 @@ def classify(change: Change, mode: Mode) -> Severity:
     breaking when it narrows (readers on the new version meet old data they now reject).
     """
     impact = RULES[change.rule].impact
+    mode = SIDE_MODES.get(change.side or "", mode)
     if change.breaks & mode.protected or impact is Impact.MEANING:
         return Severity.BREAKING
     if impact is Impact.COSMETIC:

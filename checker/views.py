@@ -76,8 +76,12 @@ class View:
         return None
 
 
-def make_view(node: Any, pointer: str) -> View:
-    """Build the view of one subschema (a dict or a boolean) already freed of its `$ref`."""
+def make_view(node: Any, pointer: str, side: str | None = None) -> View:
+    """Build the view of one subschema (a dict or a boolean) already freed of its `$ref`.
+
+    On the request side of an OpenAPI operation `readOnly` properties are left out, and
+    on the response side `writeOnly` ones: they are not part of that message.
+    """
     if node is True or node is False:
         return View(pointer, {}, {}, rejects_all=node is False)
     if not isinstance(node, dict):
@@ -92,7 +96,26 @@ def make_view(node: Any, pointer: str) -> View:
         _extract_null_branches(view)
     if view.keywords.get("nullable") is True:
         view.null_branch = True
+    if side in _HIDDEN_ON:
+        _hide_properties(view, _HIDDEN_ON[side])
     return view
+
+
+_HIDDEN_ON = {"request": "readOnly", "response": "writeOnly"}
+
+
+def _hide_properties(view: View, flag: str) -> None:
+    # TODO: a flag set inside a `$ref` target is not seen here.
+    properties = view.keywords.get("properties")
+    if not isinstance(properties, dict):
+        return
+    hidden = {name for name, schema in properties.items() if isinstance(schema, dict) and schema.get(flag) is True}
+    if not hidden:
+        return
+    view.keywords["properties"] = {name: schema for name, schema in properties.items() if name not in hidden}
+    required = view.keywords.get("required")
+    if isinstance(required, list):
+        view.keywords["required"] = [name for name in required if name not in hidden]
 
 
 def is_null_branch(node: Any) -> bool:

@@ -14,9 +14,10 @@ from typing import Any
 import referencing
 
 from checker.documents import Document, DocumentSet
-from checker.errors import UnresolvableReferenceError
+from checker.drafts import is_openapi
+from checker.errors import UnresolvableReferenceError, UsageError
 from checker.jsonvalues import join, same, show
-from checker.judges import JUDGES
+from checker.judges import JUDGES, dependency_lists
 from checker.matching import Candidate, match_branches
 from checker.metaschemas import check_node, check_tree
 from checker.model import Change, Direction
@@ -52,6 +53,9 @@ class Pair:
     flipped: bool = False
     type_name: str | None = None
     type_pointer: str | None = None
+    #: In an OpenAPI document: whether the schema is read in a "request" or a "response".
+    side: str | None = None
+    operation: str | None = None
 
     @property
     def old_draft_boolean_bounds(self) -> bool:
@@ -73,6 +77,7 @@ class Pair:
             rule=rule, breaks=breaks, schema=self.new.document.path,
             old_pointer=old_pointer, new_pointer=new_pointer, old_value=old_value, new_value=new_value,
             message=message, keyword=keyword, type_name=self.type_name, type_pointer=self.type_pointer,
+            side=self.side, operations=(self.operation,) if self.operation else (),
         )
 
     def within(self, old: Place, new: Place, flip: bool = False) -> Pair:
@@ -86,15 +91,20 @@ class Comparison:
         self.old, self.new = old, new
         self.old_references, self.new_references = old_references, new_references
         self.changes: list[Change] = []
-        self._visited: set[tuple[str, str, str, str, bool]] = set()
+        self._visited: set[tuple[str, str, str, str, bool, str | None]] = set()
 
     def run(self) -> list[Change]:
+        if self.old.single_file and self.new.single_file:
+            # Two files are two versions of one document, whatever their names.
+            (old,), (new,) = self.old.documents.values(), self.new.documents.values()
+            self._compare_pair(old, new)
+            return self.changes
         for path in sorted(self.old.documents.keys() | self.new.documents.keys()):
-            self._compare_document(path)
+            self._compare_pair(self.old.documents.get(path), self.new.documents.get(path))
         return self.changes
 
-    def _compare_document(self, path: str) -> None:
-        old, new = self.old.documents.get(path), self.new.documents.get(path)
+    def _compare_pair(self, old: Document | None, new: Document | None) -> None:
+        path = new.path if new is not None else old.path  # type: ignore[union-attr]
         if old is None:
             _check_whole(new.contents, Place(new, ""))  # type: ignore[union-attr]
             self.changes.append(Change("schema-added", RULES["schema-added"].breaks, path, None, "", None, None,
@@ -107,8 +117,20 @@ class Comparison:
             return
         if old.data == new.data:
             return
+        if is_openapi(old.contents) or is_openapi(new.contents):
+            self._compare_openapi(old, new)
+            return
         pair = Pair(Place(old, ""), Place(new, ""))
         self.compare(old.contents, new.contents, pair)
+
+    def _compare_openapi(self, old: Document, new: Document) -> None:
+        if not (is_openapi(old.contents) and is_openapi(new.contents)):
+            openapi, schema = (old, new) if is_openapi(old.contents) else (new, old)
+            raise UsageError(f"{openapi.shown_as or openapi.path} is an OpenAPI document but {schema.shown_as or schema.path} is not; "
+                             "compare two OpenAPI documents or two schemas")
+        from checker.openapi import OpenAPIComparison
+
+        OpenAPIComparison(self, old, new).run()
 
     # Nodes ---------------------------------------------------------------------
 
@@ -121,7 +143,7 @@ class Comparison:
             return
         (old_node, old_place), (new_node, new_place) = old_followed, new_followed
 
-        key = (old_place.document.path, old_place.pointer, new_place.document.path, new_place.pointer, pair.flipped)
+        key = (old_place.document.path, old_place.pointer, new_place.document.path, new_place.pointer, pair.flipped, pair.side)
         if key in self._visited:
             return
         self._visited.add(key)
@@ -131,7 +153,7 @@ class Comparison:
         _check(old_node, old_place)
         _check(new_node, new_place)
 
-        old_view, new_view = make_view(old_node, old_place.pointer), make_view(new_node, new_place.pointer)
+        old_view, new_view = make_view(old_node, old_place.pointer, pair.side), make_view(new_node, new_place.pointer, pair.side)
         pair = self._named(pair.within(old_place, new_place), old_view, new_view)
         self._compare_views(old_view, new_view, pair)
 
@@ -142,7 +164,7 @@ class Comparison:
             if not place.document.draft.ref_overrides_siblings and any(not is_annotation(key) for key in node if key != "$ref"):
                 return self._with_siblings(node, place, references)
             if (place.document.path, place.pointer) in seen:
-                raise UnresolvableReferenceError(f"{place.document.path}: $ref cycle at {place.pointer or '/'} leads to no schema")
+                raise UnresolvableReferenceError(f"{place.document.shown_as or place.document.path}: $ref cycle at {place.pointer or '/'} leads to no schema")
             seen.add((place.document.path, place.pointer))
             resolver = place.resolver or references.resolver(place.document)
             target = references.resolve(resolver, node["$ref"], place.document)
@@ -302,13 +324,13 @@ class Comparison:
                 _check_whole(new_properties[name], pair.new.at(new_pointer))
                 closed = _is_closed(old, name)
                 reason = "; the old schema allows no undeclared properties and rejects it" if closed else ""
-                self.changes.append(pair.change("property-added", old.holder("properties") if "properties" in old.keywords else old.pointer, new_pointer,
+                self.changes.append(pair.change("property-added", None, new_pointer,
                                                 keyword="properties", new_value=name, message=f"property {name!r} added{reason}", closed=closed))
             else:
                 _check_whole(old_properties[name], pair.old.at(old_pointer))
                 closed = _is_closed(new, name)
                 reason = "; the new schema allows no undeclared properties, so old data that has it is rejected" if closed else "; readers lose the field"
-                self.changes.append(pair.change("property-removed", old_pointer, new.holder("properties") if "properties" in new.keywords else new.pointer,
+                self.changes.append(pair.change("property-removed", old_pointer, None,
                                                 keyword="properties", old_value=name, message=f"property {name!r} removed{reason}", closed=closed))
 
     def compare_pattern_properties(self, old: View, new: View, pair: Pair) -> None:
@@ -346,8 +368,10 @@ class Comparison:
 
     def compare_dependent_schemas(self, old: View, new: View, pair: Pair) -> None:
         for keyword in ("dependentSchemas", "dependencies"):
-            old_map = {name: node for name, node in _mapping(old, keyword).items() if not isinstance(node, list)}
-            new_map = {name: node for name, node in _mapping(new, keyword).items() if not isinstance(node, list)}
+            old_lists = dependency_lists(old, new) if keyword == "dependencies" else {}
+            new_lists = dependency_lists(new, old) if keyword == "dependencies" else {}
+            old_map = {name: _as_schema(node) for name, node in _mapping(old, keyword).items() if name not in old_lists}
+            new_map = {name: _as_schema(node) for name, node in _mapping(new, keyword).items() if name not in new_lists}
             for name in sorted(old_map.keys() | new_map.keys()):
                 old_pointer = join(old.at(keyword), name) if name in old_map else old.pointer
                 new_pointer = join(new.at(keyword), name) if name in new_map else new.pointer
@@ -479,6 +503,12 @@ def _nullability_change(old: View, new: View, pair: Pair) -> Change:
 
 def _strip_annotations(keywords: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in keywords.items() if not is_annotation(key) and key != "nullable"}
+
+
+def _as_schema(dependency: Any) -> Any:
+    # Draft 7's `dependencies` lists names in an array, which says the same as a schema
+    # requiring them, so both spellings compare as schemas.
+    return {"required": dependency} if isinstance(dependency, list) else dependency
 
 
 def _members(view: View, keyword: str) -> tuple[Branch, ...]:

@@ -23,6 +23,9 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "keyword": change.keyword,
         "type_name": change.type_name,
         "message": change.message,
+        "operation": change.operations[0] if change.operations else None,
+        "operations": list(change.operations),
+        "side": change.side,
     }
 
 
