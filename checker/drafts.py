@@ -27,26 +27,33 @@ class Draft:
     boolean_exclusive_bounds: bool
     #: Before 2020-12, `items` may be an array (a tuple) completed by `additionalItems`.
     array_items_is_tuple: bool
+    #: Validation keywords of other drafts that this draft does not define, so ignores.
+    foreign_keywords: frozenset[str] = frozenset()
 
     def __str__(self) -> str:
         return self.name
 
 
+_SINCE_2019 = frozenset({"dependentRequired", "dependentSchemas", "unevaluatedItems", "unevaluatedProperties",
+                         "minContains", "maxContains", "prefixItems"})
+_SINCE_7 = frozenset({"if", "then", "else"}) | _SINCE_2019
+_SINCE_6 = frozenset({"const", "contains", "propertyNames"}) | _SINCE_7
+
 DRAFT4 = Draft("draft-04", "http://json-schema.org/draft-04/schema#", jsonschema.Draft4Validator,
-               referencing.jsonschema.DRAFT4, "id", True, True, True)
+               referencing.jsonschema.DRAFT4, "id", True, True, True, _SINCE_6)
 DRAFT6 = Draft("draft-06", "http://json-schema.org/draft-06/schema#", jsonschema.Draft6Validator,
-               referencing.jsonschema.DRAFT6, "$id", True, False, True)
+               referencing.jsonschema.DRAFT6, "$id", True, False, True, _SINCE_7)
 DRAFT7 = Draft("draft-07", "http://json-schema.org/draft-07/schema#", jsonschema.Draft7Validator,
-               referencing.jsonschema.DRAFT7, "$id", True, False, True)
+               referencing.jsonschema.DRAFT7, "$id", True, False, True, _SINCE_2019)
 DRAFT201909 = Draft("2019-09", "https://json-schema.org/draft/2019-09/schema", jsonschema.Draft201909Validator,
-                    referencing.jsonschema.DRAFT201909, "$id", False, False, True)
+                    referencing.jsonschema.DRAFT201909, "$id", False, False, True, frozenset({"prefixItems", "dependencies"}))
 DRAFT202012 = Draft("2020-12", "https://json-schema.org/draft/2020-12/schema", jsonschema.Draft202012Validator,
-                    referencing.jsonschema.DRAFT202012, "$id", False, False, False)
+                    referencing.jsonschema.DRAFT202012, "$id", False, False, False, frozenset({"additionalItems", "dependencies"}))
 
 #: OpenAPI 3.0 and Swagger 2.0 schema objects: a draft 4 dialect with `nullable`,
 #: `discriminator` and `example`, and `$ref` that hides its siblings.
 OPENAPI30 = Draft("openapi-3.0", "https://spec.openapis.org/oas/3.0/schema", jsonschema.Draft4Validator,
-                  referencing.jsonschema.DRAFT4, "id", True, True, True)
+                  referencing.jsonschema.DRAFT4, "id", True, True, True, _SINCE_6)
 
 DRAFTS = (DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012)
 DEFAULT_DRAFT = DRAFT202012

@@ -413,13 +413,17 @@ def judge_default(old: View, new: View, pair: Pair) -> Iterator[Change]:
 
 def judge_annotations(old: View, new: View, pair: Pair) -> Iterator[Change]:
     """Judge annotations, `x-` extensions and keywords no judge knows, by value."""
-    for keyword in sorted(old.keywords.keys() | new.keywords.keys()):
-        if keyword in JUDGED_KEYWORDS and keyword not in ANNOTATION_RULES:
+    old_keywords, new_keywords = {**old.keywords, **old.foreign}, {**new.keywords, **new.foreign}
+    foreign = old.foreign.keys() | new.foreign.keys()
+    for keyword in sorted(old_keywords.keys() | new_keywords.keys()):
+        if keyword in JUDGED_KEYWORDS and keyword not in ANNOTATION_RULES and keyword not in foreign:
             continue
-        before, after = old.keywords.get(keyword), new.keywords.get(keyword)
-        if (keyword in old.keywords) == (keyword in new.keywords) and same(before, after):
+        before, after = old_keywords.get(keyword), new_keywords.get(keyword)
+        if (keyword in old_keywords) == (keyword in new_keywords) and same(before, after):
             continue
-        if keyword in ANNOTATION_RULES:
+        if keyword in foreign:
+            rule, what = "unjudged-keyword-changed", f"keyword {keyword!r} changed, which this draft does not define, so validators ignore it"
+        elif keyword in ANNOTATION_RULES:
             rule, what = ANNOTATION_RULES[keyword], f"{keyword} changed"
         elif keyword.startswith("x-"):
             rule, what = "extension-changed", f"extension {keyword} changed"
@@ -430,11 +434,11 @@ def judge_annotations(old: View, new: View, pair: Pair) -> Iterator[Change]:
 
 
 def _describe(what: str, keyword: str, old: View, new: View) -> str:
-    if keyword not in old.keywords:
-        return what.replace(" changed", " added", 1) if "cannot judge" not in what else what
-    if keyword not in new.keywords:
-        return what.replace(" changed", " removed", 1) if "cannot judge" not in what else what
-    return what
+    if keyword in old.keywords or keyword in old.foreign:
+        if keyword not in new.keywords and keyword not in new.foreign and "keyword" not in what:
+            return what.replace(" changed", " removed", 1)
+        return what
+    return what.replace(" changed", " added", 1) if "keyword" not in what else what
 
 
 JUDGES: tuple[Judge, ...] = (

@@ -84,7 +84,8 @@ def _content_key(candidate: Candidate) -> Hashable:
 
 def _name_key(candidate: Candidate) -> Hashable | None:
     if candidate.ref is not None:
-        return ("ref", candidate.ref.rsplit("/", 1)[-1])
+        # A `$ref` names its target by the last token, as a `$defs` key names its schema.
+        return ("name", candidate.ref.rsplit("/", 1)[-1])
     node = candidate.node
     if isinstance(node, dict):
         for keyword in ("x-readme-ref-name", "title"):

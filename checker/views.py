@@ -52,6 +52,9 @@ class View:
     #: The `oneOf`/`anyOf` keyword and its non-null branches, if any.
     union: str | None = None
     branches: tuple[Branch, ...] = ()
+    #: Keywords the document's draft does not define: validators ignore them, so no judge
+    #: reads them, but a change to one is reported for a person to review.
+    foreign: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def at(self, keyword: str) -> str:
         """The pointer of the keyword's value."""
@@ -76,7 +79,7 @@ class View:
         return None
 
 
-def make_view(node: Any, pointer: str, side: str | None = None) -> View:
+def make_view(node: Any, pointer: str, side: str | None = None, foreign_keywords: frozenset[str] = frozenset()) -> View:
     """Build the view of one subschema (a dict or a boolean) already freed of its `$ref`.
 
     On the request side of an OpenAPI operation `readOnly` properties are left out, and
@@ -88,7 +91,9 @@ def make_view(node: Any, pointer: str, side: str | None = None) -> View:
         # Malformed schemas are rejected by the meta-schema check before the walk.
         return View(pointer, {}, {})
 
-    view = View(pointer, dict(node), {keyword: pointer for keyword in node})
+    view = View(pointer, {key: value for key, value in node.items() if key not in foreign_keywords},
+                {keyword: pointer for keyword in node},
+                foreign={key: value for key, value in node.items() if key in foreign_keywords})
     _extract_null_branches(view)
     while _merge_single_members(view):
         # The merged member may hold a union of its own, with null branches of its own.

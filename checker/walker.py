@@ -8,6 +8,7 @@ is compared once however many references lead to it, which also ends reference c
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ from checker.documents import Document, DocumentSet
 from checker.drafts import is_openapi
 from checker.errors import UnresolvableReferenceError, UsageError
 from checker.jsonvalues import join, same, show
-from checker.judges import JUDGES, dependency_lists
+from checker.judges import JUDGES, dependency_lists, judge_annotations, judge_default
 from checker.matching import Candidate, match_branches
 from checker.metaschemas import check_node, check_tree
 from checker.model import Change, Direction
@@ -136,6 +137,10 @@ class Comparison:
 
     def compare(self, old_node: Any, new_node: Any, pair: Pair) -> None:
         """Compare two subschemas at the pair's places, following `$ref` on each side."""
+        if _defines_beside_ref(old_node) or _defines_beside_ref(new_node):
+            # Definitions next to a `$ref` are not part of the schema the `$ref` leads to,
+            # yet other references may use them: compare them where they are written.
+            self.compare_definitions(_definitions_view(old_node, pair.old.pointer), _definitions_view(new_node, pair.new.pointer), pair)
         old_followed = self._follow(old_node, pair.old, self.old_references)
         new_followed = self._follow(new_node, pair.new, self.new_references)
         if isinstance(old_followed, Remote) or isinstance(new_followed, Remote):
@@ -153,7 +158,8 @@ class Comparison:
         _check(old_node, old_place)
         _check(new_node, new_place)
 
-        old_view, new_view = make_view(old_node, old_place.pointer, pair.side), make_view(new_node, new_place.pointer, pair.side)
+        old_view = make_view(old_node, old_place.pointer, pair.side, old_place.document.draft.foreign_keywords)
+        new_view = make_view(new_node, new_place.pointer, pair.side, new_place.document.draft.foreign_keywords)
         pair = self._named(pair.within(old_place, new_place), old_view, new_view)
         self._compare_views(old_view, new_view, pair)
 
@@ -240,18 +246,29 @@ class Comparison:
     def _compare_hoisted_union(self, old: View, new: View, pair: Pair) -> bool:
         # A node without a union compares with a union as if it were the union's only
         # branch, when the union is all its side asserts: that is how a type grows variants.
-        if (old.union is None) == (new.union is None):
+        # The same holds for `allOf`, which is how a type gains a constraint.
+        old_members, new_members = _union_members(old), _union_members(new)
+        if (old_members is None) == (new_members is None):
             return False
-        with_union, without = (new, old) if new.union else (old, new)
-        if with_union.assertions:
+        with_union, without = (new, old) if new_members is not None else (old, new)
+        keyword, members = (new_members or old_members)  # type: ignore[misc]
+        if [assertion for assertion in with_union.assertions if assertion != "allOf"] or (keyword != "allOf" and "allOf" in with_union.keywords):
             return False
-        single = (Branch(_strip_annotations(without.keywords), without.pointer),)
+        # The node stands in for a branch only if its assertions come from one object, so
+        # that every pointer into the branch leads to a real place in the document.
+        origins = {without.holder(keyword) for keyword in without.assertions}
+        if len(origins) > 1:
+            return False
+        single = (Branch(_strip_annotations(without.keywords), origins.pop() if origins else without.pointer),)
         if without is old:
-            self._compare_branches(old.union or new.union, single, new.union, new.branches, pair)  # type: ignore[arg-type]
+            self._compare_branches(keyword, single, keyword, members, pair)
         else:
-            self._compare_branches(old.union, old.branches, new.union or old.union, single, pair)  # type: ignore[arg-type]
+            self._compare_branches(keyword, members, keyword, single, pair)
         if old.null_branch != new.null_branch:
             self.changes.append(_nullability_change(old, new, pair))
+        # Annotations stay on the node itself, whatever moved into the union.
+        self.changes.extend(judge_default(old, new, pair))
+        self.changes.extend(judge_annotations(old, new, pair))
         return True
 
     def compare_unions(self, old: View, new: View, pair: Pair) -> None:
@@ -320,6 +337,13 @@ class Comparison:
             old_pointer, new_pointer = join(old.at("properties"), name), join(new.at("properties"), name)
             if name in old_properties and name in new_properties:
                 self.compare(old_properties[name], new_properties[name], pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+            elif name in new_properties and _governs_undeclared(old, name):
+                # The old schema already judged this name by its `additionalProperties` schema.
+                self.compare(old.keywords["additionalProperties"], new_properties[name],
+                             pair.within(pair.old.at(old.at("additionalProperties")), pair.new.at(new_pointer)))
+            elif name in old_properties and _governs_undeclared(new, name):
+                self.compare(old_properties[name], new.keywords["additionalProperties"],
+                             pair.within(pair.old.at(old_pointer), pair.new.at(new.at("additionalProperties"))))
             elif name in new_properties:
                 _check_whole(new_properties[name], pair.new.at(new_pointer))
                 closed = _is_closed(old, name)
@@ -444,10 +468,13 @@ class Comparison:
 
     def compare_single_subschemas(self, old: View, new: View, pair: Pair) -> None:
         for keyword in SINGLE_SUBSCHEMAS:
-            if keyword in old.keywords or keyword in new.keywords:
-                old_pointer = old.at(keyword) if keyword in old.keywords else old.pointer
-                new_pointer = new.at(keyword) if keyword in new.keywords else new.pointer
-                self.compare(old.keywords.get(keyword, True), new.keywords.get(keyword, True),
+            # `then` and `else` do nothing without an `if` beside them.
+            old_has = keyword in old.keywords and (keyword not in ("then", "else") or "if" in old.keywords)
+            new_has = keyword in new.keywords and (keyword not in ("then", "else") or "if" in new.keywords)
+            if old_has or new_has:
+                old_pointer = old.at(keyword) if old_has else old.pointer
+                new_pointer = new.at(keyword) if new_has else new.pointer
+                self.compare(old.keywords[keyword] if old_has else True, new.keywords[keyword] if new_has else True,
                              pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
 
     def compare_not(self, old: View, new: View, pair: Pair) -> None:
@@ -462,8 +489,9 @@ class Comparison:
                                             message=f"values matching {show(old.keywords['not'])} are now accepted"))
 
     def compare_condition(self, old: View, new: View, pair: Pair) -> None:
-        before, after = old.keywords.get("if"), new.keywords.get("if")
-        if ("if" in old.keywords) != ("if" in new.keywords) or not same(before, after):
+        # An `if` without `then` or `else` constrains nothing.
+        before, after = _condition(old), _condition(new)
+        if (before is None) != (after is None) or not same(before, after):
             # TODO: judge the `if` schema itself; for now any change to it breaks both directions.
             self.changes.append(pair.change("condition-changed", old.pointer, new.pointer, keyword="if",
                                             old_value=before, new_value=after, message="the `if` condition changed"))
@@ -501,8 +529,30 @@ def _nullability_change(old: View, new: View, pair: Pair) -> Change:
                        message="no longer accepts null; old data may hold it")
 
 
+def _condition(view: View) -> Any:
+    if "if" not in view.keywords or ("then" not in view.keywords and "else" not in view.keywords):
+        return None
+    return view.keywords["if"]
+
+
+def _union_members(view: View) -> tuple[str, tuple[Branch, ...]] | None:
+    if view.union is not None:
+        return view.union, view.branches
+    members = _members(view, "allOf")
+    return ("allOf", members) if members else None
+
+
 def _strip_annotations(keywords: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in keywords.items() if not is_annotation(key) and key != "nullable"}
+
+
+def _defines_beside_ref(node: Any) -> bool:
+    return isinstance(node, dict) and "$ref" in node and ("$defs" in node or "definitions" in node)
+
+
+def _definitions_view(node: Any, pointer: str) -> View:
+    keywords = {key: node[key] for key in ("$defs", "definitions") if isinstance(node, dict) and key in node}
+    return View(pointer, keywords, {key: pointer for key in keywords})
 
 
 def _as_schema(dependency: Any) -> Any:
@@ -523,18 +573,26 @@ def _mapping(view: View, keyword: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _governs_undeclared(view: View, name: str) -> bool:
+    """Whether a name the view does not declare falls to an `additionalProperties` schema."""
+    return isinstance(view.keywords.get("additionalProperties"), dict) and not _matching_pattern(view, name)
+
+
+def _matching_pattern(view: View, name: str) -> bool:
+    for pattern in _mapping(view, "patternProperties"):
+        try:
+            if re.search(pattern, name):
+                return True
+        except re.error:
+            continue
+    return False
+
+
 def _is_closed(view: View, name: str) -> bool:
     # A name is governed by `additionalProperties` only when no pattern claims it.
     if view.keywords.get("additionalProperties") is not False and view.keywords.get("unevaluatedProperties") is not False:
         return False
-    import re
-    for pattern in _mapping(view, "patternProperties"):
-        try:
-            if re.search(pattern, name):
-                return False
-        except re.error:
-            continue
-    return True
+    return not _matching_pattern(view, name)
 
 
 def _tuple_items(view: View, document: Document) -> tuple[list[tuple[Any, str]], tuple[Any, str]]:

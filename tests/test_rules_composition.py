@@ -1,0 +1,292 @@
+"""Per-rule table for oneOf/anyOf/allOf, `not` and if/then/else, and how branches are paired."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import A, B, P, assert_no_changes, assert_pointers, assert_verdicts, changes_between, describe
+
+S = {"type": "string"}
+I = {"type": "integer"}  # noqa: E741
+BOOL = {"type": "boolean"}
+
+
+def pet(kind, **properties):
+    """Return an object branch whose `kind` property is pinned to one value (a discriminator)."""
+    return {"type": "object", "properties": {"kind": {"const": kind}, **properties}, "required": ["kind"]}
+
+
+CAT = pet("cat", lives=I)
+DOG = pet("dog", bark=S)
+BIRD = pet("bird", wings=I)
+
+#: Object branches with no name, no discriminator and the same type: only their structure tells them apart.
+LETTERS = {"type": "object", "properties": {"a": S, "b": S, "c": S}, "required": ["a"]}
+NUMBERS = {"type": "object", "properties": {"x": I, "y": I, "z": I}, "required": ["x"]}
+LETTERS_AND_D = {"type": "object", "properties": {"a": S, "b": S, "c": S, "d": S}, "required": ["a"]}
+
+DEFS = {
+    "Cat": {"type": "object", "properties": {"lives": I}},
+    "Dog": {"type": "object", "properties": {"bark": S}},
+    "Bird": {"type": "object", "properties": {"wings": I}},
+}
+
+
+def kinded(kind, **keywords):
+    """Return the `allOf` member that pins `kind`, used beside a `$ref` to the shared base.
+
+    The extra keywords give an edited member enough in common with its old self to be paired by structure.
+    """
+    return {"properties": {"kind": {"const": kind}, "bark": S}, "required": ["kind"], "maxProperties": 3, **keywords}
+
+
+def ref(name):
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def with_defs(schema, **defs):
+    return {**schema, "$defs": {**DEFS, **defs}}
+
+
+VERDICT_ROWS = [
+    # --- oneOf/anyOf branches ---
+    # A new variant: old readers reject birds.
+    pytest.param({"oneOf": [CAT, DOG]}, {"oneOf": [CAT, DOG, BIRD]}, "variant-added", "forward", (B, A, B), id="variant-added"),
+    # A variant removed: old data may be a bird.
+    pytest.param({"oneOf": [CAT, DOG, BIRD]}, {"oneOf": [CAT, DOG]}, "variant-removed", "backward", (B, B, P), id="variant-removed"),
+    # Added at the front: the shifted branches are the same variants, so only the bird is new.
+    pytest.param({"oneOf": [CAT, DOG]}, {"oneOf": [BIRD, CAT, DOG]}, "variant-added", "forward", (B, A, B),
+                 id="variant-added-first"),
+    # `anyOf` grows a boolean variant: old readers reject booleans.
+    pytest.param({"anyOf": [S, I]}, {"anyOf": [S, I, BOOL]}, "variant-added", "forward", (B, A, B), id="any-of-variant-added"),
+    # The middle `anyOf` branch removed: old data may be an integer.
+    pytest.param({"anyOf": [S, I, BOOL]}, {"anyOf": [S, BOOL]}, "variant-removed", "backward", (B, B, P),
+                 id="any-of-middle-variant-removed"),
+    # A plain string schema grows into a union: the string stays the first variant, integers are new.
+    pytest.param(S, {"oneOf": [S, I]}, "variant-added", "forward", (B, A, B), id="schema-becomes-union"),
+    # A union collapses to its string variant: old data may be an integer.
+    pytest.param({"oneOf": [S, I]}, S, "variant-removed", "backward", (B, B, P), id="union-becomes-schema"),
+    # Variants referenced by `$ref`: a third one added.
+    pytest.param(with_defs({"oneOf": [ref("Cat"), ref("Dog")]}), with_defs({"oneOf": [ref("Cat"), ref("Dog"), ref("Bird")]}),
+                 "variant-added", "forward", (B, A, B), id="ref-variant-added"),
+    # Variants referenced by `$ref`: one removed, the definition stays.
+    pytest.param(with_defs({"anyOf": [ref("Cat"), ref("Dog"), ref("Bird")]}), with_defs({"anyOf": [ref("Cat"), ref("Bird")]}),
+                 "variant-removed", "backward", (B, B, P), id="ref-variant-removed"),
+    # A variant changed in place (dog's bark from string to integer), found by its discriminator after a reorder.
+    pytest.param({"oneOf": [CAT, DOG]}, {"oneOf": [pet("dog", bark=I), CAT]}, "type-changed", "both", (B, B, B),
+                 id="variant-changed-in-place"),
+
+    # --- oneOf and anyOf ---
+    # 5 matches both branches: `oneOf` rejected it, `anyOf` accepts it, so old readers reject it.
+    pytest.param({"oneOf": [{"minimum": 0}, {"maximum": 10}]}, {"anyOf": [{"minimum": 0}, {"maximum": 10}]},
+                 "one-of-relaxed-to-any-of", "forward", (B, A, B), id="one-of-to-any-of"),
+    # 5 matches both branches: `anyOf` accepted it and `oneOf` rejects it, so old data is rejected.
+    pytest.param({"anyOf": [{"minimum": 0}, {"maximum": 10}]}, {"oneOf": [{"minimum": 0}, {"maximum": 10}]},
+                 "any-of-tightened-to-one-of", "backward", (B, B, P), id="any-of-to-one-of"),
+
+    # --- allOf members ---
+    # Every member must hold: old data need not match the new one.
+    pytest.param(with_defs({"allOf": [ref("Cat")]}), with_defs({"allOf": [ref("Cat"), ref("Dog")]}), "all-of-member-added",
+                 "backward", (B, B, P), id="all-of-ref-member-added"),
+    # Old readers still apply the removed member.
+    pytest.param(with_defs({"allOf": [ref("Cat"), ref("Dog")]}), with_defs({"allOf": [ref("Cat")]}), "all-of-member-removed",
+                 "forward", (B, A, B), id="all-of-ref-member-removed"),
+    # An inline member added beside one inline member: only the new member is new.
+    pytest.param({"allOf": [LETTERS]}, {"allOf": [LETTERS, {"required": ["b"]}]}, "all-of-member-added", "backward",
+                 (B, B, P), id="all-of-inline-member-added-to-one"),
+    # An inline member removed, leaving one inline member: only that member is gone.
+    pytest.param({"allOf": [LETTERS, {"required": ["b"]}]}, {"allOf": [LETTERS]}, "all-of-member-removed", "forward",
+                 (B, A, B), id="all-of-inline-member-removed-to-one"),
+    # A third inline member added to two: old data need not match it.
+    pytest.param({"allOf": [LETTERS, {"required": ["b"]}]}, {"allOf": [LETTERS, {"required": ["b"]}, {"maxProperties": 3}]},
+                 "all-of-member-added", "backward", (B, B, P), id="all-of-inline-member-added"),
+
+    # --- a union beside other keywords ---
+    # An `anyOf` added beside `type`: old data with neither "a" nor "b" is rejected.
+    pytest.param({"type": "object"}, {"type": "object", "anyOf": [{"required": ["a"]}, {"required": ["b"]}]},
+                 "composition-added", "backward", (B, B, P), id="composition-added"),
+    # The `anyOf` removed: new data may have neither, which old readers reject.
+    pytest.param({"type": "object", "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}, {"type": "object"},
+                 "composition-removed", "forward", (B, A, B), id="composition-removed"),
+
+    # --- not ---
+    # Strings are now rejected, and old data may be a string.
+    pytest.param({}, {"not": S}, "not-added", "backward", (B, B, P), id="not-added"),
+    # Strings are now accepted, and old readers reject them.
+    pytest.param({"not": S}, {}, "not-removed", "forward", (B, A, B), id="not-removed"),
+    # `not` now also excludes integers: the inner widening rejects old integer data, so directions swap.
+    pytest.param({"not": S}, {"not": {"type": ["string", "integer"]}}, "type-widened", "backward", (B, B, P),
+                 id="not-inner-widened"),
+    # `not` now excludes only "a": "b" is accepted and old readers reject it, so directions swap.
+    pytest.param({"not": {"enum": ["a", "b"]}}, {"not": {"enum": ["a"]}}, "enum-value-removed", "forward", (B, A, B),
+                 id="not-inner-value-removed"),
+    # `not` now excludes more values: old data "c" is rejected.
+    pytest.param({"not": {"enum": ["a"]}}, {"not": {"enum": ["a", "c"]}}, "enum-value-added", "backward", (B, B, P),
+                 id="not-inner-value-added"),
+    # Two `not`s cancel: the inner value added is a widening of the whole again.
+    pytest.param({"not": {"not": {"enum": ["a"]}}}, {"not": {"not": {"enum": ["a", "b"]}}}, "enum-value-added", "forward",
+                 (B, A, B), id="not-not-value-added"),
+    # A change that breaks both directions still breaks both under `not`.
+    pytest.param({"not": {"const": "a"}}, {"not": {"const": "b"}}, "const-changed", "both", (B, B, B), id="not-const-changed"),
+    # Inside `not`, a required name added makes the inner schema accept less, so the whole accepts more.
+    pytest.param({"not": {"required": ["a"]}}, {"not": {"required": ["a", "b"]}}, "required-added", "forward", (B, A, B),
+                 id="not-inner-required-added"),
+
+    # --- if/then/else ---
+    # Where the condition holds, "b" is now required: old data may lack it.
+    pytest.param({"if": {"required": ["a"]}, "then": {"required": ["c"]}},
+                 {"if": {"required": ["a"]}, "then": {"required": ["c", "b"]}},
+                 "required-added", "backward", (B, B, P), id="then-required-added"),
+    # Where the condition fails, "c" is no longer required: old readers still require it.
+    pytest.param({"if": {"required": ["a"]}, "else": {"required": ["c"]}}, {"if": {"required": ["a"]}, "else": {}},
+                 "required-removed", "forward", (B, A, B), id="else-required-removed"),
+    # A `then` added where the `if` already existed: old data that meets the condition may lack "c".
+    pytest.param({"if": {"required": ["a"]}, "else": {"required": ["d"]}},
+                 {"if": {"required": ["a"]}, "then": {"required": ["c"]}, "else": {"required": ["d"]}},
+                 "required-added", "backward", (B, B, P), id="then-added"),
+    # The condition changed: data moves between `then` and `else`, so either side may reject the other's data.
+    pytest.param({"if": {"required": ["a"]}, "then": {"required": ["c"]}, "else": {"required": ["d"]}},
+                 {"if": {"required": ["b"]}, "then": {"required": ["c"]}, "else": {"required": ["d"]}},
+                 "condition-changed", "both", (B, B, B), id="if-changed"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "rule", "breaks", "severities"), VERDICT_ROWS)
+def test_composition_rule_verdict(old, new, rule, breaks, severities):
+    assert_verdicts(old, new, rule, breaks, severities)
+
+
+NO_CHANGE_ROWS = [
+    # Branch order means nothing.
+    pytest.param({"oneOf": [S, I, BOOL]}, {"oneOf": [BOOL, S, I]}, id="one-of-reordered"),
+    # Discriminated branches reordered.
+    pytest.param({"oneOf": [CAT, DOG, BIRD]}, {"oneOf": [BIRD, CAT, DOG]}, id="discriminated-reordered"),
+    # `$ref` branches reordered.
+    pytest.param(with_defs({"anyOf": [ref("Cat"), ref("Dog")]}), with_defs({"anyOf": [ref("Dog"), ref("Cat")]}),
+                 id="ref-branches-reordered"),
+    # `allOf` members reordered: all must hold either way.
+    pytest.param({"allOf": [LETTERS, {"required": ["b"]}]}, {"allOf": [{"required": ["b"]}, LETTERS]}, id="all-of-reordered"),
+    # A one-member `allOf` says the same as its member.
+    pytest.param({"allOf": [S]}, S, id="all-of-of-one"),
+    # A one-branch `oneOf` says the same as its branch.
+    pytest.param({"oneOf": [LETTERS]}, LETTERS, id="one-of-of-one"),
+    # Without `if`, `then` is ignored, so changing it changes nothing.
+    pytest.param({"then": {"required": ["a"]}}, {"then": {"required": ["a", "b"]}}, id="then-without-if"),
+    # Without `then` and `else`, `if` asserts nothing, so changing it changes nothing.
+    pytest.param({"if": {"required": ["a"]}}, {"if": {"required": ["b"]}}, id="if-without-branches"),
+    # A discriminator written as `const` or as a one-value `enum` is the same, whatever the order.
+    pytest.param({"oneOf": [CAT, DOG]},
+                 {"oneOf": [{"type": "object", "properties": {"kind": {"enum": ["dog"]}, "bark": S}, "required": ["kind"]}, CAT]},
+                 id="discriminator-respelled"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), NO_CHANGE_ROWS)
+def test_composition_respelling_no_change(old, new):
+    assert_no_changes(old, new)
+
+
+POINTER_ROWS = [
+    # An added branch exists only in the new version.
+    pytest.param({"oneOf": [CAT, DOG]}, {"oneOf": [BIRD, CAT, DOG]}, "variant-added", None, "/oneOf/0", id="variant-added"),
+    # A removed branch exists only in the old version.
+    pytest.param({"anyOf": [S, I, BOOL]}, {"anyOf": [S, BOOL]}, "variant-removed", "/anyOf/1", None, id="variant-removed"),
+    # A change inside a branch that moved: each side's own position.
+    pytest.param({"oneOf": [CAT, DOG]}, {"oneOf": [pet("dog", bark=I), CAT]}, "type-changed",
+                 "/oneOf/1/properties/bark", "/oneOf/0/properties/bark", id="moved-variant"),
+    # A new `allOf` member exists only in the new version.
+    pytest.param(with_defs({"allOf": [ref("Cat")]}), with_defs({"allOf": [ref("Cat"), ref("Dog")]}), "all-of-member-added",
+                 None, "/allOf/1", id="all-of-member-added"),
+    # The root holds both `oneOf` and `anyOf`.
+    pytest.param({"oneOf": [{"minimum": 0}, {"maximum": 10}]}, {"anyOf": [{"minimum": 0}, {"maximum": 10}]},
+                 "one-of-relaxed-to-any-of", "", "", id="one-of-to-any-of"),
+    # A change inside `not`: the `not` subschema on both sides.
+    pytest.param({"not": {"enum": ["a"]}}, {"not": {"enum": ["a", "c"]}}, "enum-value-added", "/not", "/not", id="inside-not"),
+    # A change inside `then`: the `then` subschema on both sides.
+    pytest.param({"if": {"required": ["a"]}, "then": {"required": ["c"]}},
+                 {"if": {"required": ["a"]}, "then": {"required": ["c", "b"]}}, "required-added", "/then", "/then", id="inside-then"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "rule", "old_pointer", "new_pointer"), POINTER_ROWS)
+def test_composition_change_pointers(old, new, rule, old_pointer, new_pointer):
+    assert_pointers(old, new, rule, old_pointer, new_pointer)
+
+
+def found(changes):
+    return sorted((change.rule, change.old_pointer, change.new_pointer) for change in changes)
+
+
+# Each row: old, new, and every change expected as (rule, old_pointer, new_pointer). Branches
+# must be paired by what identifies them, so that moving, adding or removing one branch
+# reports exactly that branch and nothing inside the others.
+MATCHING_ROWS = [
+    # By discriminator: a bird inserted first and the dog changed; the dog is found at its new position.
+    pytest.param({"oneOf": [CAT, DOG]}, {"oneOf": [BIRD, CAT, pet("dog", bark=I)]},
+                 [("type-changed", "/oneOf/1/properties/bark", "/oneOf/2/properties/bark"), ("variant-added", None, "/oneOf/0")],
+                 id="discriminator"),
+    # By discriminator inside `allOf`: each branch is a shared base plus its pinned kind.
+    pytest.param(
+        with_defs({"oneOf": [{"allOf": [ref("Cat"), kinded("cat")]}, {"allOf": [ref("Dog"), kinded("dog")]}]}),
+        with_defs({"oneOf": [{"allOf": [ref("Dog"), kinded("dog", maxProperties=2)]},
+                             {"allOf": [ref("Bird"), kinded("bird")]},
+                             {"allOf": [ref("Cat"), kinded("cat")]}]}),
+        [("bound-tightened", "/oneOf/1/allOf/1", "/oneOf/0/allOf/1"), ("variant-added", None, "/oneOf/1")],
+        id="discriminator-inside-all-of"),
+    # By `$ref` target: Cat's definition changed, Bird added, order changed; Cat's change is reported once, at the definition.
+    pytest.param(with_defs({"oneOf": [ref("Cat"), ref("Dog")]}),
+                 with_defs({"oneOf": [ref("Dog"), ref("Bird"), ref("Cat")]}, Cat={"type": "object", "properties": {"lives": S}}),
+                 [("type-changed", "/$defs/Cat/properties/lives", "/$defs/Cat/properties/lives"), ("variant-added", None, "/oneOf/1")],
+                 id="ref-target"),
+    # By `x-readme-ref-name`: inline named branches reordered, one changed.
+    pytest.param({"anyOf": [{"x-readme-ref-name": "Cat", **DEFS["Cat"]}, {"x-readme-ref-name": "Dog", **DEFS["Dog"]}]},
+                 {"anyOf": [{"x-readme-ref-name": "Dog", "type": "object", "properties": {"bark": I}},
+                            {"x-readme-ref-name": "Cat", **DEFS["Cat"]}]},
+                 [("type-changed", "/anyOf/1/properties/bark", "/anyOf/0/properties/bark")], id="readme-ref-name"),
+    # By `title`: a titled branch inserted between two titled branches, one of which changed.
+    pytest.param({"oneOf": [{"title": "Cat", **DEFS["Cat"]}, {"title": "Dog", **DEFS["Dog"]}]},
+                 {"oneOf": [{"title": "Cat", "type": "object", "properties": {"lives": S}},
+                            {"title": "Bird", **DEFS["Bird"]}, {"title": "Dog", **DEFS["Dog"]}]},
+                 [("type-changed", "/oneOf/0/properties/lives", "/oneOf/0/properties/lives"), ("variant-added", None, "/oneOf/1")],
+                 id="title"),
+    # By type: the integer branch moved to the front and gained a minimum.
+    pytest.param({"oneOf": [{"type": "string", "maxLength": 5}, I]},
+                 {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "maxLength": 5}]},
+                 [("bound-tightened", "/oneOf/1", "/oneOf/0")], id="type"),
+    # By structure: two unnamed object branches swapped, and "b" of one changed from string to integer.
+    pytest.param({"anyOf": [LETTERS, NUMBERS]},
+                 {"anyOf": [NUMBERS, {"type": "object", "properties": {"a": S, "b": I, "c": S}, "required": ["a"]}]},
+                 [("type-changed", "/anyOf/0/properties/b", "/anyOf/1/properties/b")], id="structure"),
+    # A branch much like an existing one inserted between them: only the insert is reported.
+    pytest.param({"anyOf": [LETTERS, NUMBERS]}, {"anyOf": [LETTERS, LETTERS_AND_D, NUMBERS]},
+                 [("variant-added", None, "/anyOf/1")], id="similar-branch-inserted"),
+    # A branch much like a remaining one removed: only the removal is reported.
+    pytest.param({"anyOf": [LETTERS, LETTERS_AND_D, NUMBERS]}, {"anyOf": [NUMBERS, LETTERS]},
+                 [("variant-removed", "/anyOf/1", None)], id="similar-branch-removed"),
+    # Two string branches: the unchanged one pairs by content, the edited one by type among those left.
+    pytest.param({"oneOf": [{"type": "string", "maxLength": 5}, {"type": "string", "format": "email"}]},
+                 {"oneOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 6}]},
+                 [("bound-loosened", "/oneOf/0", "/oneOf/1")], id="same-type-edited"),
+    # A schema grows into a union and its default changes too: both changes are reported.
+    pytest.param({"type": "string", "default": "a"}, {"oneOf": [S, I], "default": "b"},
+                 [("default-changed", "", ""), ("variant-added", None, "/oneOf/1")], id="union-grows-default-changed"),
+    # A union collapses to one branch and gains a description: the cosmetic change is not lost.
+    pytest.param({"oneOf": [S, I]}, {"type": "string", "description": "a name"},
+                 [("description-changed", "", ""), ("variant-removed", "/oneOf/1", None)], id="union-collapses-description-added"),
+    # The first of three typed branches removed: the others shifted but did not change.
+    pytest.param({"oneOf": [S, I, BOOL]}, {"oneOf": [I, BOOL]}, [("variant-removed", "/oneOf/0", None)], id="first-removed"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), MATCHING_ROWS)
+def test_branch_matching(old, new, expected):
+    changes = changes_between(old, new)
+
+    assert found(changes) == sorted(expected), describe(changes)
+
+
+def test_variant_added_names_branch():
+    # The message names the new variant by its discriminator value, so readers can tell which one.
+    changes = changes_between({"oneOf": [CAT, DOG]}, {"oneOf": [CAT, DOG, BIRD]})
+
+    assert len(changes) == 1
+    assert "bird" in changes[0].message
