@@ -176,10 +176,10 @@ def judge_required(old: View, new: View, pair: Pair) -> Iterator[Change]:
     old_names, new_names = set(_names(old, "required")), set(_names(new, "required"))
     for name in sorted(new_names - old_names):
         yield pair.change("required-added", old.holder("required"), new.holder("required"), keyword="required",
-                          new_value=name, message=f"property {name!r} is now required; old data may lack it")
+                          new_value=name, message=f"property {show(name)} is now required; old data may lack it")
     for name in sorted(old_names - new_names):
         yield pair.change("required-removed", old.holder("required"), new.holder("required"), keyword="required",
-                          old_value=name, message=f"property {name!r} is no longer required; old readers still expect it")
+                          old_value=name, message=f"property {show(name)} is no longer required; old readers still expect it")
 
 
 def judge_dependent_required(old: View, new: View, pair: Pair) -> Iterator[Change]:
@@ -187,10 +187,10 @@ def judge_dependent_required(old: View, new: View, pair: Pair) -> Iterator[Chang
     old_pairs, new_pairs = _dependent_names(old, new), _dependent_names(new, old)
     for trigger, name in sorted(new_pairs - old_pairs):
         yield pair.change("dependent-required-added", old.pointer, new.pointer, keyword="dependentRequired",
-                          new_value=[trigger, name], message=f"property {trigger!r} now requires {name!r}")
+                          new_value=[trigger, name], message=f"property {show(trigger)} now requires {show(name)}")
     for trigger, name in sorted(old_pairs - new_pairs):
         yield pair.change("dependent-required-removed", old.pointer, new.pointer, keyword="dependentRequired",
-                          old_value=[trigger, name], message=f"property {trigger!r} no longer requires {name!r}")
+                          old_value=[trigger, name], message=f"property {show(trigger)} no longer requires {show(name)}")
 
 
 def dependency_lists(view: View, other: View) -> dict[str, list[Any]]:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from checker.documents import Document
-from checker.jsonvalues import join, same
+from checker.jsonvalues import join, same, show
 from checker.model import Change
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ class OpenAPIComparison:
                 if other[1] == key[1] and other not in moved and key[0] != "path" and other[0] != "path":
                     moved.update({key, other})
                     (_, old_where), (_, new_where) = old_parameters[key], new_parameters[other]
-                    self._add(pair, "parameter-moved", old_where, new_where, f"parameter {key[1]!r} moved from {key[0]} to {other[0]}",
+                    self._add(pair, "parameter-moved", old_where, new_where, f"parameter {show(key[1])} moved from {key[0]} to {other[0]}",
                               keyword="in", old_value=key[0], new_value=other[0])
                     break
         for key in sorted(old_parameters.keys() | new_parameters.keys(), key=str):
@@ -226,18 +226,18 @@ class OpenAPIComparison:
             if key not in old_parameters:
                 parameter, pointer = new_parameters[key]
                 required = parameter.get("required") is True
-                self._add(pair, "parameter-added", None, pointer, f"{'required' if required else 'optional'} {where} parameter {parameter['name']!r} added"
+                self._add(pair, "parameter-added", None, pointer, f"{'required' if required else 'optional'} {where} parameter {show(parameter['name'])} added"
                           + ("; old requests lack it" if required else ""), keyword="parameters", new_value=parameter["name"], closed=required)
             elif key not in new_parameters:
                 parameter, pointer = old_parameters[key]
-                self._add(pair, "parameter-removed", pointer, None, f"{where} parameter {parameter['name']!r} removed",
+                self._add(pair, "parameter-removed", pointer, None, f"{where} parameter {show(parameter['name'])} removed",
                           keyword="parameters", old_value=parameter["name"])
             else:
                 self._compare_parameter(old_parameters[key], new_parameters[key], pair, name)
 
     def _compare_parameter(self, old: tuple[dict[str, Any], str], new: tuple[dict[str, Any], str], pair: Pair, name: str | None) -> None:
         (old_parameter, old_pointer), (new_parameter, new_pointer) = old, new
-        label = f"{new_parameter.get('in')} parameter {new_parameter['name']!r}"
+        label = f"{new_parameter.get('in')} parameter {show(new_parameter['name'])}"
         before, after = old_parameter.get("required") is True, new_parameter.get("required") is True
         if before != after:
             rule = "parameter-became-required" if after else "parameter-became-optional"
@@ -305,10 +305,10 @@ class OpenAPIComparison:
             pointer = join(SCHEMAS_POINTER, name)
             pair = self._pair(pointer, pointer, type_name=name, type_pointer=pointer)
             if name not in old_schemas:
-                self._add(pair, "component-added", None, pointer, f"component schema {name!r} added", keyword="schemas", new_value=name)
+                self._add(pair, "component-added", None, pointer, f"component schema {show(name)} added", keyword="schemas", new_value=name)
                 continue
             if name not in new_schemas:
-                self._add(pair, "component-removed", pointer, None, f"component schema {name!r} removed", keyword="schemas", old_value=name)
+                self._add(pair, "component-removed", pointer, None, f"component schema {show(name)} removed", keyword="schemas", old_value=name)
                 continue
             uses = {side: old_usage.get(name, {}).get(side, set()) | new_usage.get(name, {}).get(side, set()) for side in ("request", "response")}
             sides = [side for side, labels in uses.items() if labels] or [None]

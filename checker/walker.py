@@ -349,13 +349,13 @@ class Comparison:
                 closed = _is_closed(old, name)
                 reason = "; the old schema allows no undeclared properties and rejects it" if closed else ""
                 self.changes.append(pair.change("property-added", None, new_pointer,
-                                                keyword="properties", new_value=name, message=f"property {name!r} added{reason}", closed=closed))
+                                                keyword="properties", new_value=name, message=f"property {show(name)} added{reason}", closed=closed))
             else:
                 _check_whole(old_properties[name], pair.old.at(old_pointer))
                 closed = _is_closed(new, name)
                 reason = "; the new schema allows no undeclared properties, so old data that has it is rejected" if closed else "; readers lose the field"
                 self.changes.append(pair.change("property-removed", old_pointer, None,
-                                                keyword="properties", old_value=name, message=f"property {name!r} removed{reason}", closed=closed))
+                                                keyword="properties", old_value=name, message=f"property {show(name)} removed{reason}", closed=closed))
 
     def compare_pattern_properties(self, old: View, new: View, pair: Pair) -> None:
         old_patterns, new_patterns = _mapping(old, "patternProperties"), _mapping(new, "patternProperties")
@@ -422,15 +422,15 @@ class Comparison:
         for old_name, new_name in sorted(renamed_to.items()):
             self.changes.append(pair.change("definition-renamed", join(old.at(keyword), old_name), join(new.at(keyword), new_name),
                                             keyword=keyword, old_value=old_name, new_value=new_name,
-                                            message=f"definition {old_name!r} renamed to {new_name!r} with the same content"))
+                                            message=f"definition {show(old_name)} renamed to {show(new_name)} with the same content"))
         for name in sorted(set(only_old) - set(renamed_to)):
             _check_whole(only_old[name], pair.old.at(join(old.at(keyword), name)))
             self.changes.append(pair.change("definition-removed", join(old.at(keyword), name), None, keyword=keyword,
-                                            old_value=name, message=f"definition {name!r} removed"))
+                                            old_value=name, message=f"definition {show(name)} removed"))
         for name in sorted(set(only_new) - set(renamed_to.values())):
             _check_whole(only_new[name], pair.new.at(join(new.at(keyword), name)))
             self.changes.append(pair.change("definition-added", None, join(new.at(keyword), name), keyword=keyword,
-                                            new_value=name, message=f"definition {name!r} added"))
+                                            new_value=name, message=f"definition {show(name)} added"))
 
     # Arrays ---------------------------------------------------------------------
 
