@@ -88,7 +88,7 @@ def _at_pointer(contents: Any, pointer: str) -> Any:
 # Where components are used ------------------------------------------------------------
 
 def component_usage(contents: dict[str, Any]) -> dict[str, dict[str, set[str]]]:
-    """For each schema component, the operations using it, per side, through any chain of `$ref`s."""
+    """For each component (by pointer), the operations using it, per side, through any chain of `$ref`s."""
     components = contents.get("components") if isinstance(contents.get("components"), dict) else {}
     references: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for kind, entries in components.items():  # type: ignore[union-attr]
@@ -102,8 +102,7 @@ def component_usage(contents: dict[str, Any]) -> dict[str, dict[str, set[str]]]:
         response = [operation.node.get("responses")]
         for side, parts in (("request", request), ("response", response)):
             for kind, name in _reachable(set().union(*(_references_in(part) for part in parts)), references):
-                if kind == "schemas":
-                    usage[name][side].add(operation.label)
+                usage[join("/components", kind, name)][side].add(operation.label)
     return usage
 
 
@@ -137,8 +136,26 @@ class OpenAPIComparison:
         self._place = Place
 
     def run(self) -> None:
+        start = len(self.walker.changes)
+        self.old_usage, self.new_usage = component_usage(self.old.contents), component_usage(self.new.contents)
         self._compare_operations()
         self._compare_components()
+        self._attach_operations(start)
+
+    def _attach_operations(self, start: int) -> None:
+        # A component is compared once per side, from whichever operation reaches it
+        # first; every operation that uses it is affected, so all of them are listed.
+        changes = self.walker.changes
+        for position in range(start, len(changes)):
+            change = changes[position]
+            component = _component_of(change.new_pointer if change.new_pointer is not None else change.old_pointer)
+            if component is None:
+                continue
+            sides = [change.side] if change.side in ("request", "response") else ["request", "response"]
+            labels = set().union(*(self.old_usage.get(component, {}).get(side, set()) | self.new_usage.get(component, {}).get(side, set())
+                                   for side in sides))
+            if labels:
+                changes[position] = dataclasses.replace(change, operations=tuple(sorted(labels)))
 
     def _pair(self, old_pointer: str, new_pointer: str, **fields: Any) -> Pair:
         return dataclasses.replace(self.root, old=self._place(self.old, old_pointer), new=self._place(self.new, new_pointer), **fields)
@@ -213,7 +230,8 @@ class OpenAPIComparison:
         moved = set()
         for key in sorted(old_parameters.keys() - new_parameters.keys(), key=str):
             for other in new_parameters.keys() - old_parameters.keys():
-                if other[1] == key[1] and other not in moved and key[0] != "path" and other[0] != "path":
+                # Header keys are lower case, so names are compared without case.
+                if other[1].lower() == key[1].lower() and other not in moved and key[0] != "path" and other[0] != "path":
                     moved.update({key, other})
                     (_, old_where), (_, new_where) = old_parameters[key], new_parameters[other]
                     self._add(pair, "parameter-moved", old_where, new_where, f"parameter {show(key[1])} moved from {key[0]} to {other[0]}",
@@ -263,8 +281,9 @@ class OpenAPIComparison:
         self._compare_content(old_body, new_body, old_pointer, new_pointer, pair)
 
     def _compare_responses(self, old: Operation, new: Operation, pair: Pair) -> None:
-        old_responses = old.node.get("responses") if isinstance(old.node.get("responses"), dict) else {}
-        new_responses = new.node.get("responses") if isinstance(new.node.get("responses"), dict) else {}
+        # YAML reads an unquoted `200:` as a number; status codes are compared as text.
+        old_responses = {str(status): value for status, value in _mapping(old.node, "responses").items()}
+        new_responses = {str(status): value for status, value in _mapping(new.node, "responses").items()}
         old_at, new_at = join(old.pointer, "responses"), join(new.pointer, "responses")
         for status in sorted(old_responses.keys() | new_responses.keys(), key=str):  # type: ignore[union-attr]
             if status not in old_responses:
@@ -300,7 +319,6 @@ class OpenAPIComparison:
     def _compare_components(self) -> None:
         old_schemas = _components(self.old.contents)
         new_schemas = _components(self.new.contents)
-        old_usage, new_usage = component_usage(self.old.contents), component_usage(self.new.contents)
         for name in sorted(old_schemas.keys() | new_schemas.keys()):
             pointer = join(SCHEMAS_POINTER, name)
             pair = self._pair(pointer, pointer, type_name=name, type_pointer=pointer)
@@ -310,19 +328,23 @@ class OpenAPIComparison:
             if name not in new_schemas:
                 self._add(pair, "component-removed", pointer, None, f"component schema {show(name)} removed", keyword="schemas", old_value=name)
                 continue
-            uses = {side: old_usage.get(name, {}).get(side, set()) | new_usage.get(name, {}).get(side, set()) for side in ("request", "response")}
-            sides = [side for side, labels in uses.items() if labels] or [None]
-            for side in sides:
-                start = len(self.walker.changes)
+            uses = {side: self.old_usage.get(pointer, {}).get(side, set()) | self.new_usage.get(pointer, {}).get(side, set())
+                    for side in ("request", "response")}
+            for side in [side for side, labels in uses.items() if labels] or [None]:
                 self.walker.compare(old_schemas[name], new_schemas[name], dataclasses.replace(pair, side=side))
-                if side is not None:
-                    self._attach_operations(start, tuple(sorted(uses[side])))
 
-    def _attach_operations(self, start: int, labels: tuple[str, ...]) -> None:
-        changes = self.walker.changes
-        for position in range(start, len(changes)):
-            if not changes[position].operations:
-                changes[position] = dataclasses.replace(changes[position], operations=labels)
+
+def _mapping(node: dict[str, Any], key: str) -> dict[Any, Any]:
+    value = node.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _component_of(pointer: str | None) -> str | None:
+    """The pointer of the component (`/components/KIND/NAME`) a pointer lies in, if any."""
+    if pointer is None or not pointer.startswith("/components/"):
+        return None
+    parts = pointer.split("/")
+    return "/".join(parts[:4]) if len(parts) >= 4 else None
 
 
 def _components(contents: dict[str, Any]) -> dict[str, Any]:
@@ -359,9 +381,11 @@ def merge_sides(changes: list[Change]) -> list[Change]:
         key = (change.rule, change.schema, change.old_pointer, change.new_pointer, change.keyword,
                json.dumps(change.old_value, sort_keys=True), json.dumps(change.new_value, sort_keys=True))
         earlier = merged.get(key)
-        if earlier is None or earlier.side == change.side or None in (earlier.side, change.side):
-            merged.setdefault(key, change)
+        if earlier is None:
+            merged[key] = change
             continue
         operations = tuple(sorted(set(earlier.operations) | set(change.operations)))
-        merged[key] = dataclasses.replace(earlier, side="both", breaks=earlier.breaks | change.breaks, operations=operations)
+        sides = {earlier.side, change.side} - {None}
+        side = "both" if len(sides) == 2 else next(iter(sides), None)
+        merged[key] = dataclasses.replace(earlier, side=side, breaks=earlier.breaks | change.breaks, operations=operations)
     return list(merged.values())
