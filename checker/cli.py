@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-import checker
-from checker.documents import DocumentSet
-from checker.engine import load_ref_map
-from checker.errors import SchemaDiffError
-from checker.model import Mode
-from checker.reporters import REPORTERS
+from checker.errors import SchemaDiffError, UsageError
+from checker.gate import declarations_for, exit_code
+from checker.model import Mode, Severity
+from checker.pipeline import Outcome, Request, run
+from checker.project import PROJECT_FILE, append_declarations
+from checker.reporters import ANNOTATING_FORMATS, REPORTERS, write_report
 from checker.rules import RULES, Rule
-from checker.sources import SourceOptions, default_cache_dir, open_against, open_latest, open_source
+from checker.sources import SourceOptions, default_cache_dir
 
 EXIT_OK, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 
@@ -55,28 +55,55 @@ def _parse_ref_map(ctx: click.Context, param: click.Parameter, values: Sequence[
     return mapping
 
 
+def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say what to compare, shared by `compare` and `accept`."""
+    options = [
+        click.argument("sources", nargs=-1, metavar="[OLD NEW | PATH]"),
+        click.option("--mode", type=click.Choice([mode.value for mode in Mode]), default=Mode.FULL.value, show_default=True,
+                     help="Directions that must hold: backward (new schema accepts old data), forward (old schema accepts new data), or full (both)."),
+        click.option("--ref-map", "ref_map", multiple=True, callback=_parse_ref_map, metavar="URL=PATH",
+                     help="Judge references to URL (or below it, for a folder) with the local file or folder PATH. Repeatable."),
+        click.option("--store", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True,
+                     help="Folder of version folders that bare version names such as 1.5.1 refer to."),
+        click.option("--latest", is_flag=True, help="Compare the two highest versions in the store; give no OLD or NEW."),
+        click.option("--against", metavar="REV", help="Compare PATH at git revision REV with PATH in the working tree; give PATH only."),
+        click.option("--npm-registry", metavar="URL", help="npm registry for npm: sources. Default: the one npm is configured with."),
+        click.option("--index-url", metavar="URL", help="Package index (simple API) for pypi: sources. Default: the one pip is configured with."),
+        click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+                     help="Folder for downloaded packages. Default: $SCHEMA_DIFF_CACHE, else $XDG_CACHE_HOME/schema-diff, else ~/.cache/schema-diff."),
+        click.option("--config", type=click.Path(path_type=Path), default=None,
+                     help="Project file with settings and declared breaking changes. Default: schema-diff.toml, else [tool.schema-diff] in pyproject.toml, in the current folder."),
+        click.option("--old-version", metavar="VERSION", help="Version of OLD, for the semver check (default: from the store folder or a package manifest)."),
+        click.option("--new-version", metavar="VERSION", help="Version of NEW, for the semver check."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _request(sources: tuple[str, ...], mode: str, ref_map: dict[str, str], store: Path, latest: bool, against: str | None,
+             npm_registry: str | None, index_url: str | None, cache_dir: Path | None, config: Path | None,
+             old_version: str | None, new_version: str | None, locate_lines: bool = False) -> Request:
+    options = SourceOptions(store=store, npm_registry=npm_registry, index_url=index_url,
+                            cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
+    return Request(sources, options, Mode(mode), latest, against, ref_map, config, old_version, new_version, locate_lines)
+
+
 @cli.command()
-@click.argument("sources", nargs=-1, metavar="[OLD NEW | PATH]")
-@click.option("--mode", type=click.Choice([mode.value for mode in Mode]), default=Mode.FULL.value, show_default=True,
-              help="Directions that must hold: backward (new schema accepts old data), forward (old schema accepts new data), or full (both).")
+@source_options
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
               help="Report format written to stdout.")
-@click.option("--ref-map", "ref_map", multiple=True, callback=_parse_ref_map, metavar="URL=PATH",
-              help="Judge references to URL (or below it, for a folder) with the local file or folder PATH. Repeatable.")
+@click.option("--fail-on", type=click.Choice([Severity.BREAKING.value, Severity.POTENTIALLY_BREAKING.value]),
+              default=Severity.BREAKING.value, show_default=True, help="Lowest severity of undeclared change that fails the run.")
+@click.option("--semver", "semver_gate", is_flag=True,
+              help="Let the version numbers decide: undeclared breaking changes pass in a major release and fail otherwise.")
+@click.option("--strict", is_flag=True, help="Fail when a declaration in the project file matches no change.")
+@click.option("--all", "include_cosmetic", is_flag=True, help="List cosmetic changes in Markdown and HTML reports too.")
 @click.option("--color/--no-color", default=None, help="Colour the text report. Default: only on a terminal.")
-@click.option("--store", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True,
-              help="Folder of version folders that bare version names such as 1.5.1 refer to.")
-@click.option("--latest", is_flag=True, help="Compare the two highest versions in the store; give no OLD or NEW.")
-@click.option("--against", metavar="REV",
-              help="Compare PATH at git revision REV with PATH in the working tree; give PATH only.")
-@click.option("--npm-registry", metavar="URL", help="npm registry for npm: sources. Default: the one npm is configured with.")
-@click.option("--index-url", metavar="URL", help="Package index (simple API) for pypi: sources. Default: the one pip is configured with.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for downloaded packages. Default: $SCHEMA_DIFF_CACHE, else $XDG_CACHE_HOME/schema-diff, else ~/.cache/schema-diff.")
-def compare(sources: tuple[str, ...], mode: str, output_format: str, ref_map: dict[str, str], color: bool | None,
-            store: Path, latest: bool, against: str | None, npm_registry: str | None, index_url: str | None,
-            cache_dir: Path | None) -> int:
-    """Compare OLD with NEW and exit 1 on breaking changes.
+@click.pass_context
+def compare(context: click.Context, output_format: str, fail_on: str, semver_gate: bool, strict: bool, include_cosmetic: bool,
+            color: bool | None, **request_options: Any) -> None:
+    """Compare OLD with NEW and exit 1 on undeclared breaking changes.
 
     \b
     OLD and NEW are each one of:
@@ -86,36 +113,46 @@ def compare(sources: tuple[str, ...], mode: str, output_format: str, ref_map: di
       a PyPI package              pypi:NAME==VERSION[:SUBPATH]
       a version in the store      1.5.1
     """
-    options = SourceOptions(store=store, npm_registry=npm_registry, index_url=index_url,
-                            cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
-    old_set, new_set = _open_sources(sources, latest, against, options)
-    report = checker.compare(old_set, new_set, Mode(mode), load_ref_map(ref_map))
+    outcome = run(_request(**request_options, locate_lines=output_format in ANNOTATING_FORMATS))
+    report = outcome.report
     stream = click.get_text_stream("stdout")
     use_color = color if color is not None else stream.isatty()
-    REPORTERS[output_format](report, stream, use_color)
-    return EXIT_BREAKING if report.has_breaking else EXIT_OK
+    write_report(output_format, report, stream, use_color, include_cosmetic)
+    for stale in report.stale:
+        click.echo(f"schema-diff: warning: declaration matches no change: {stale}", err=True)
+
+    code = exit_code(report, Severity(fail_on))
+    if semver_gate:
+        code = _semver_exit(outcome, code)
+    if strict and report.stale:
+        code = max(code, EXIT_BREAKING)
+    context.exit(code)
 
 
-def _open_sources(sources: tuple[str, ...], latest: bool, against: str | None,
-                  options: SourceOptions) -> tuple[DocumentSet, DocumentSet]:
-    """Check that the arguments fit the options, then read both sides."""
-    if latest and against is not None:
-        raise click.UsageError("--latest and --against cannot be used together")
-    if latest:
-        if sources:
-            raise click.UsageError("--latest compares the two highest versions in the store; give no OLD or NEW")
-        return open_latest(options)
-    if against is not None:
-        if len(sources) != 1:
-            raise click.UsageError(f"--against REV takes exactly one argument, PATH; got {len(sources)}")
-        return open_against(against, sources[0], options)
-    # The same words click uses for OLD and NEW when they were two plain arguments.
-    if len(sources) < 2:
-        raise click.UsageError(f"Missing argument '{('OLD', 'NEW')[len(sources)]}'.")
-    if len(sources) > 2:
-        extra = sources[2:]
-        raise click.UsageError(f"Got unexpected extra argument{'s' if len(extra) > 1 else ''} ({' '.join(extra)})")
-    return open_source(sources[0], options), open_source(sources[1], options)
+def _semver_exit(outcome: Outcome, code: int) -> int:
+    verdict = outcome.verdict
+    if verdict is None:
+        raise UsageError("--semver needs both versions: name version folders of the store, or give --old-version and --new-version")
+    if verdict.new.is_prerelease or verdict.old.is_prerelease:
+        click.echo(f"schema-diff: note: {verdict.old} -> {verdict.new} involves a pre-release; "
+                   "the semver check compares their release numbers", err=True)
+    if code == EXIT_BREAKING and verdict.sufficient:
+        return EXIT_OK
+    return code
+
+
+@cli.command()
+@source_options
+@click.option("--reason", required=True, help="Why these breaking changes are accepted; stored with each declaration.")
+def accept(reason: str, **request_options: Any) -> None:
+    """Declare every undeclared breaking change between OLD and NEW in the project file."""
+    if not reason.strip():
+        raise UsageError("--reason must not be empty")
+    outcome = run(_request(**request_options))
+    target = outcome.project.path or Path.cwd() / PROJECT_FILE
+    entries = declarations_for(outcome.report, reason, outcome.project.table)
+    added = append_declarations(target, entries)
+    click.echo(f"Added {added} declaration{'s' if added != 1 else ''} to {target}." if added else f"Nothing to declare; {target} is unchanged.")
 
 
 def describe_breaks(rule: Rule) -> str:
@@ -171,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_OK
+
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from checker.documents import Document, DocumentSet
 from checker.errors import UsageError
@@ -16,11 +16,13 @@ from checker.walker import walk_changes
 
 
 def compare(old: DocumentSet, new: DocumentSet, mode: Mode = Mode.FULL,
-            ref_map: Mapping[str, Document] | None = None) -> Report:
+            ref_map: Mapping[str, Document] | None = None,
+            mode_for: Callable[[str, Mode], Mode] | None = None) -> Report:
     """Compare two versions of a set of schemas and classify every change under a mode.
 
     A pure function of its inputs: it reads no files and prints nothing. `ref_map` maps
-    remote URIs to local documents so that references to them are judged too.
+    remote URIs to local documents so that references to them are judged too; `mode_for`
+    picks the mode of each document (by its path) where a project sets one per glob.
     """
     if old.single_file != new.single_file:
         raise UsageError(f"cannot compare a {'file' if old.single_file else 'folder'} ({old.source}) "
@@ -31,7 +33,7 @@ def compare(old: DocumentSet, new: DocumentSet, mode: Mode = Mode.FULL,
         old=SourceInfo(old.source, old.version),
         new=SourceInfo(new.source, new.version),
         mode=mode,
-        changes=classify_all(changes, mode),
+        changes=classify_all(changes, mode, mode_for),
     )
 
 

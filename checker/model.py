@@ -89,6 +89,15 @@ class Change:
     #: In an OpenAPI document: the operations the change affects, as "GET /users/{id}".
     operations: tuple[str, ...] = ()
     severity: Severity | None = None
+    #: Whether the project file accepts this breaking change, and why.
+    declared: bool = False
+    reason: str | None = None
+    #: The file the change is shown on (the new side's, where it exists) and its 1-based line.
+    file: str | None = None
+    line: int | None = None
+    #: An instance that shows a breaking change, checked against both sides:
+    #: {"instance": ..., "valid_in": "new", "rejected_by": "old"}; or {"unavailable": reason}.
+    witness: dict[str, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -134,6 +143,10 @@ class Report:
     new: SourceInfo
     mode: Mode
     changes: tuple[Change, ...]
+    #: Declarations in the project file that matched no change.
+    stale: tuple[str, ...] = ()
+    #: The semver verdict line, when both versions are known.
+    semver: str | None = None
 
     def count(self, severity: Severity) -> int:
         """Count the changes of one severity."""
@@ -148,3 +161,7 @@ class Report:
     def has_breaking(self) -> bool:
         """Whether any change is breaking under the report's mode."""
         return self.count(Severity.BREAKING) > 0
+
+    def undeclared(self, severity: Severity) -> list[Change]:
+        """Changes of a severity that no declaration accepts."""
+        return [change for change in self.changes if change.severity is severity and not change.declared]

@@ -7,6 +7,7 @@ directions a rule breaks, so the verdicts, `schema-diff rules` and docs/rules.md
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from checker.model import Change, Direction, Impact, Mode, Severity
 
@@ -175,7 +176,11 @@ def classify(change: Change, mode: Mode) -> Severity:
     return Severity.ADDITIVE
 
 
-def classify_all(changes: list[Change], mode: Mode) -> tuple[Change, ...]:
-    """Classify every change and put them in report order."""
-    classified = [dataclasses.replace(change, severity=classify(change, mode)) for change in changes]
+def classify_all(changes: list[Change], mode: Mode,
+                 mode_for: Callable[[str, Mode], Mode] | None = None) -> tuple[Change, ...]:
+    """Classify every change (under its document's mode, if `mode_for` is given) and put them in report order."""
+    classified = [
+        dataclasses.replace(change, severity=classify(change, mode_for(change.schema, mode) if mode_for else mode))
+        for change in changes
+    ]
     return tuple(sorted(classified, key=lambda change: change.sort_key))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from checker.model import Change, Report, ordered_directions
+from checker.model import Change, Report, Severity, ordered_directions
 
 
 def change_to_json(change: Change) -> dict[str, Any]:
@@ -26,6 +26,9 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "operation": change.operations[0] if change.operations else None,
         "operations": list(change.operations),
         "side": change.side,
+        "declared": change.declared,
+        "reason": change.reason,
+        "witness": change.witness,
     }
 
 
@@ -37,6 +40,9 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "mode": report.mode.value,
         "changes": [change_to_json(change) for change in report.changes],
         "summary": {severity.value: count for severity, count in report.summary.items()},
+        "undeclared_breaking": len(report.undeclared(Severity.BREAKING)),
+        "semver": report.semver,
+        "stale_declarations": list(report.stale),
     }
 
 

@@ -8,7 +8,7 @@ from typing import TextIO
 
 import click
 
-from checker.model import Change, Report, Severity, ordered_directions
+from checker.model import Change, Report, Severity, SourceInfo, ordered_directions
 
 SEVERITY_ORDER = list(Severity)
 COLORS = {
@@ -75,9 +75,11 @@ def write_text(report: Report, stream: TextIO, color: bool = False) -> None:
     def style(text: str, **options: object) -> str:
         return click.style(text, **options) if color else text  # type: ignore[arg-type]
 
-    stream.write(f"{report.old.source} -> {report.new.source} (mode: {report.mode.value})\n")
+    stream.write(f"{_side(report.old)} -> {_side(report.new)} (mode: {report.mode.value})\n")
     if not report.changes:
         stream.write("\nNo changes.\n")
+        if report.semver:
+            stream.write(report.semver + "\n")
         return
     for group in group_changes(report.changes):
         stream.write("\n" + style(group.title, bold=True) + "\n")
@@ -86,23 +88,34 @@ def write_text(report: Report, stream: TextIO, color: bool = False) -> None:
         for entry in group.entries:
             stream.write(_line(entry, group, style) + "\n")
     stream.write("\n" + summary_line(report) + "\n")
+    if report.semver:
+        stream.write(report.semver + "\n")
+
+
+def _side(side: SourceInfo) -> str:
+    if side.version and side.version not in side.source:
+        return f"{side.source} ({side.version})"
+    return side.source
 
 
 def _line(entry: Entry, group: Group, style: object) -> str:
     change = entry.change
     severity = change.severity or Severity.COSMETIC
-    label = style(f"{severity.value:<20}", fg=COLORS[severity])  # type: ignore[operator]
+    label = style(f"{severity.value:<20}", fg=COLORS[severity] if not change.declared else "bright_black")  # type: ignore[operator]
     where = f"{entry.location}: " if entry.location else ""
     breaks = ", ".join(direction.value for direction in ordered_directions(change.breaks))
     suffix = f" [breaks {breaks}]" if breaks else ""
     only = ""
     if len(group.places) > 1 and len(entry.places) < len(group.places):
         only = " (only in " + ", ".join(entry.places) + ")"
-    return f"  {label} {change.rule}: {where}{change.message}{suffix}{only}"
+    declared = f"\n  {'':<20} declared: {change.reason}" if change.declared else ""
+    return f"  {label} {change.rule}: {where}{change.message}{suffix}{only}{declared}"
 
 
 def summary_line(report: Report) -> str:
     """One line with the number of changes per severity."""
     counts = ", ".join(f"{count} {severity.value.replace('-', ' ')}" for severity, count in report.summary.items())
     total = len(report.changes)
-    return f"{total} change{'s' if total != 1 else ''}: {counts}"
+    declared = sum(1 for change in report.changes if change.declared)
+    suffix = f" ({declared} declared)" if declared else ""
+    return f"{total} change{'s' if total != 1 else ''}: {counts}{suffix}"

@@ -1,0 +1,88 @@
+"""The CI gate: declared breaking changes, file positions for annotations, and the exit code."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from checker.documents import DocumentSet
+from checker.model import Change, Report, Severity
+from checker.positions import line_of
+from checker.project import Declaration, Project, declaration_text
+
+EXIT_OK, EXIT_BREAKING = 0, 1
+
+
+def declare(report: Report, project: Project) -> Report:
+    """Mark the breaking changes the project declares, and list declarations that match nothing."""
+    used: set[int] = set()
+    changes = []
+    for change in report.changes:
+        declaration = _declaration_for(change, project.declarations, report.new.version, used)
+        if declaration is not None:
+            change = dataclasses.replace(change, declared=True, reason=declaration.reason)
+        changes.append(change)
+    stale = tuple(_describe(declaration) for position, declaration in enumerate(project.declarations) if position not in used)
+    return dataclasses.replace(report, changes=tuple(changes), stale=stale)
+
+
+def _declaration_for(change: Change, declarations: tuple[Declaration, ...], version: str | None, used: set[int]) -> Declaration | None:
+    if change.severity not in (Severity.BREAKING, Severity.POTENTIALLY_BREAKING):
+        return None
+    for position, declaration in enumerate(declarations):
+        if declaration.matches(change, version):
+            used.add(position)
+            return declaration
+    return None
+
+
+def _describe(declaration: Declaration) -> str:
+    where = f"type {declaration.type}" if declaration.type else f"schema {declaration.schema}"
+    value = f" value {declaration.value!r}" if declaration.has_value else ""
+    version = f" in version {declaration.version}" if declaration.version else ""
+    return f"{declaration.rule} for {where}{value}{version}"
+
+
+def locate(report: Report, old: DocumentSet, new: DocumentSet) -> Report:
+    """Give each change the file it is shown on and its line there, for annotations."""
+    texts: dict[tuple[int, str], str] = {}
+    changes = []
+    for change in report.changes:
+        side, pointer = (new, change.new_pointer) if change.new_pointer is not None else (old, change.old_pointer)
+        document = side.documents.get(change.schema) or (next(iter(side.documents.values())) if side.single_file else None)
+        if document is None:
+            changes.append(change)
+            continue
+        key = (id(side), document.path)
+        if key not in texts:
+            texts[key] = document.data.decode("utf-8", errors="replace")
+        line = line_of(texts[key], pointer or "", yaml_syntax=document.path.endswith((".yaml", ".yml")))
+        changes.append(dataclasses.replace(change, file=_file_of(side, document.path), line=line))
+    return dataclasses.replace(report, changes=tuple(changes))
+
+
+def _file_of(documents: DocumentSet, path: str) -> str:
+    if documents.single_file:
+        return documents.source
+    if os.path.isdir(documents.source):
+        return os.path.normpath(os.path.join(documents.source, path))
+    return path
+
+
+def exit_code(report: Report, fail_on: Severity = Severity.BREAKING) -> int:
+    """1 when an undeclared change is at least as severe as `fail_on`, else 0."""
+    failing = [Severity.BREAKING] if fail_on is Severity.BREAKING else [Severity.BREAKING, Severity.POTENTIALLY_BREAKING]
+    return EXIT_BREAKING if any(report.undeclared(severity) for severity in failing) else EXIT_OK
+
+
+def declarations_for(report: Report, reason: str, table: str = "declared") -> list[str]:
+    """Declaration entries for every undeclared breaking change, one per type (or place) and value.
+
+    A change inside a named type is declared by the type's name, so one entry covers every
+    place the type is inlined.
+    """
+    entries: dict[str, str] = {}
+    for change in report.undeclared(Severity.BREAKING):
+        text = declaration_text(change, reason, table)
+        entries.setdefault(text, text)
+    return list(entries.values())
