@@ -67,6 +67,7 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Folder of version folders that bare version names such as 1.5.1 refer to."),
         click.option("--latest", is_flag=True, help="Compare the two highest versions in the store; give no OLD or NEW."),
         click.option("--against", metavar="REV", help="Compare PATH at git revision REV with PATH in the working tree; give PATH only."),
+        click.option("--staged", is_flag=True, help="With --against: compare with PATH as staged in the git index, not the working tree."),
         click.option("--npm-registry", metavar="URL", help="npm registry for npm: sources. Default: the one npm is configured with."),
         click.option("--index-url", metavar="URL", help="Package index (simple API) for pypi: sources. Default: the one pip is configured with."),
         click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
@@ -83,10 +84,10 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _request(sources: tuple[str, ...], mode: str, ref_map: dict[str, str], store: Path, latest: bool, against: str | None,
              npm_registry: str | None, index_url: str | None, cache_dir: Path | None, config: Path | None,
-             old_version: str | None, new_version: str | None, locate_lines: bool = False) -> Request:
+             old_version: str | None, new_version: str | None, staged: bool = False, locate_lines: bool = False) -> Request:
     options = SourceOptions(store=store, npm_registry=npm_registry, index_url=index_url,
                             cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
-    return Request(sources, options, Mode(mode), latest, against, ref_map, config, old_version, new_version, locate_lines)
+    return Request(sources, options, Mode(mode), latest, against, ref_map, config, old_version, new_version, locate_lines, staged)
 
 
 @cli.command()

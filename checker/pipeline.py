@@ -20,7 +20,7 @@ from checker.gate import declare, locate
 from checker.model import Mode, Report, SourceInfo
 from checker.project import Project, find_project
 from checker.semver import Verdict, check
-from checker.sources import SourceOptions, open_against, open_latest, open_source
+from checker.sources import SourceOptions, open_against, open_latest, open_source, open_staged_against
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +37,8 @@ class Request:
     old_version: str | None = None
     new_version: str | None = None
     locate_lines: bool = False
+    #: With `against`: read the new side from the git index rather than the working tree.
+    staged: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,6 +78,8 @@ def open_sources(request: Request) -> tuple[DocumentSet, DocumentSet]:
     sources = request.sources
     if request.latest and request.against is not None:
         raise UsageError("--latest and --against cannot be used together")
+    if request.staged and request.against is None:
+        raise UsageError("--staged needs --against REV: it compares the staged PATH with PATH at REV")
     if request.latest:
         if sources:
             raise UsageError("--latest compares the two highest versions in the store; give no OLD or NEW")
@@ -83,6 +87,8 @@ def open_sources(request: Request) -> tuple[DocumentSet, DocumentSet]:
     if request.against is not None:
         if len(sources) != 1:
             raise UsageError(f"--against REV takes exactly one argument, PATH; got {len(sources)}")
+        if request.staged:
+            return open_staged_against(request.against, sources[0], request.options)
         return open_against(request.against, sources[0], request.options)
     # The same words click uses for OLD and NEW when they were two plain arguments.
     if len(sources) < 2:

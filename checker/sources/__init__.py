@@ -59,6 +59,14 @@ def open_against(revision: str, path: str, options: SourceOptions) -> tuple[Docu
     return old, dataclasses.replace(load_path(path), source=path)
 
 
+def open_staged_against(revision: str, path: str, options: SourceOptions) -> tuple[DocumentSet, DocumentSet]:
+    """Read PATH at a git revision and as staged in the index, for `--against REV --staged PATH`."""
+    old = git.open_git(f"{git.PREFIX}{revision}:{path}", options)
+    tree = git.staged_tree(options.git_dir)
+    new = git.open_git(f"{git.PREFIX}{tree}:{path}", options)
+    return old, dataclasses.replace(new, source=f"{path} (staged)")
+
+
 def open_latest(options: SourceOptions) -> tuple[DocumentSet, DocumentSet]:
     """Read the two highest version folders of the store, the older first, for `--latest`."""
     older, newer = store.latest_two(options.store, options.note)

@@ -178,3 +178,13 @@ def run_git(spec: str, folder: Path, arguments: Sequence[str], stdin: bytes | No
         message = completed.stderr.decode("utf-8", "replace").strip().replace("\n", "; ") or f"exit status {completed.returncode}"
         raise GitError(f"{spec}: git {arguments[0]} failed: {message.removeprefix('fatal: ')}")
     return completed.stdout
+
+
+def staged_tree(folder: Path) -> str:
+    """The id of a tree object holding what is staged in the index (`git write-tree`).
+
+    Writing the tree only adds an object to the object store; the index, the working tree
+    and every ref stay as they were.
+    """
+    output = run_git("the staged files", folder, ["write-tree"])
+    return output.decode("ascii", "replace").strip()
