@@ -17,7 +17,16 @@ from checker.pipeline import Outcome, Request, run
 from checker.project import PROJECT_FILE, append_declarations
 from checker.reporters import ANNOTATING_FORMATS, REPORTERS, write_report
 from checker.rules import RULES, Rule
-from checker.sources import SourceOptions, default_cache_dir
+from checker.history import History, git_tag_releases, npm_releases, oldest_broken, pypi_releases, store_releases
+from checker.reporters.history import (
+    write_changelog_json,
+    write_changelog_markdown,
+    write_changelog_text,
+    write_transitive_json,
+    write_transitive_text,
+)
+from checker.semver import parse_version
+from checker.sources import SourceOptions, default_cache_dir, npm, pypi
 
 EXIT_OK, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 
@@ -41,6 +50,9 @@ def cli() -> None:
                                      git revisions, packages, store versions)
     schema-diff --against REV PATH   compare PATH at a git revision with the working tree
     schema-diff --latest             compare the two highest versions in the store
+    schema-diff accept OLD NEW --reason TEXT   declare the breaking changes
+    schema-diff changelog            release notes for every version in the store
+    schema-diff transitive [VERSION] check a version against every earlier one
     schema-diff rules                list every rule and the directions it breaks
     """
 
@@ -154,6 +166,83 @@ def accept(reason: str, **request_options: Any) -> None:
     entries = declarations_for(outcome.report, reason, outcome.project.table)
     added = append_declarations(target, entries)
     click.echo(f"Added {added} declaration{'s' if added != 1 else ''} to {target}." if added else f"Nothing to declare; {target} is unchanged.")
+
+
+def _history(store: Path, git_tags: tuple[str, str] | None, package: str | None, since: str | None,
+             npm_registry: str | None, index_url: str | None, cache_dir: Path | None) -> History:
+    options = SourceOptions(store=store, npm_registry=npm_registry, index_url=index_url,
+                            cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
+    since_version = parse_version(since, "--since") if since else None
+    if git_tags is not None and package is not None:
+        raise UsageError("give --git-tags or a package, not both")
+    if git_tags is not None:
+        return History(git_tag_releases(git_tags[0], git_tags[1], options))
+    if package is not None and package.startswith(npm.PREFIX):
+        return History(npm_releases(package[len(npm.PREFIX):], since_version, options))
+    if package is not None and package.startswith(pypi.PREFIX):
+        return History(pypi_releases(package[len(pypi.PREFIX):], since_version, options))
+    if package is not None:
+        raise UsageError(f"{package}: name a package as npm:NAME or pypi:NAME")
+    return History(store_releases(options))
+
+
+def history_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that say where the versions of a history come from."""
+    options = [
+        click.option("--store", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True,
+                     help="Folder of version folders (schemas/1.5.1, schemas/1.7.1, ...)."),
+        click.option("--git-tags", nargs=2, metavar="PATTERN PATH", default=None,
+                     help="Versions are the git tags matching PATTERN (such as 'v*'), with the schemas at PATH."),
+        click.option("--since", metavar="VERSION", help="With a package: start at this version."),
+        click.option("--npm-registry", metavar="URL", help="npm registry for npm:NAME."),
+        click.option("--index-url", metavar="URL", help="Package index for pypi:NAME."),
+        click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Folder for downloaded packages."),
+        click.option("--mode", type=click.Choice([mode.value for mode in Mode]), default=Mode.FULL.value, show_default=True,
+                     help="Directions that must hold between versions."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.argument("package", required=False, metavar="[npm:NAME | pypi:NAME]")
+@history_options
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json", "text"]), default="markdown", show_default=True)
+@click.option("--all", "include_cosmetic", is_flag=True, help="List cosmetic changes too.")
+def changelog(package: str | None, store: Path, git_tags: tuple[str, str] | None, since: str | None, npm_registry: str | None,
+              index_url: str | None, cache_dir: Path | None, mode: str, output_format: str, include_cosmetic: bool) -> None:
+    """Release notes for every consecutive pair of versions, newest first."""
+    history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir)
+    reports = history.changelog(Mode(mode))
+    stream = click.get_text_stream("stdout")
+    if output_format == "markdown":
+        write_changelog_markdown(reports, stream, "Changelog", include_cosmetic)
+    elif output_format == "json":
+        write_changelog_json(reports, stream)
+    else:
+        write_changelog_text(reports, stream)
+
+
+@cli.command()
+@click.argument("version", required=False)
+@click.argument("package", required=False, metavar="[npm:NAME | pypi:NAME]")
+@history_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def transitive(context: click.Context, version: str | None, package: str | None, store: Path, git_tags: tuple[str, str] | None,
+               since: str | None, npm_registry: str | None, index_url: str | None, cache_dir: Path | None, mode: str,
+               output_format: str) -> None:
+    """Compare VERSION (default: the newest) with every earlier version; exit 1 on a break against any."""
+    history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir)
+    newest = history.release(version) if version else None
+    reports = history.transitive(newest, Mode(mode))
+    stream = click.get_text_stream("stdout")
+    if output_format == "json":
+        write_transitive_json(reports, stream)
+    else:
+        write_transitive_text(reports, stream)
+    context.exit(EXIT_BREAKING if oldest_broken(reports) else EXIT_OK)
 
 
 def describe_breaks(rule: Rule) -> str:

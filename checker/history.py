@@ -1,0 +1,171 @@
+"""Release history: every version of a set of schemas, for changelogs and transitive checks.
+
+Versions come from a version store, from git tags, or from a package registry. Each
+version is loaded and parsed once, however many comparisons it takes part in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from checker.documents import DocumentSet
+from checker.engine import compare
+from checker.errors import UsageError
+from checker.model import Change, Mode, Report, Severity, SourceInfo
+from checker.sources import SourceOptions, git, npm, pypi, store
+
+
+@dataclasses.dataclass(frozen=True)
+class Release:
+    """One version of the schemas: its name as written (folder, tag), its order, and how to read it."""
+
+    name: str
+    version: Version
+    read: Callable[[], DocumentSet] = dataclasses.field(compare=False, repr=False)
+
+
+def version_of(name: str) -> Version | None:
+    """Read a folder or tag name as a version; a prefix such as `v` or `release-` is skipped."""
+    match = re.search(r"\d", name)
+    if match is None:
+        return None
+    try:
+        return Version(name[match.start():])
+    except InvalidVersion:
+        return None
+
+
+def _ordered(releases: list[Release]) -> list[Release]:
+    return sorted(releases, key=lambda release: release.version)
+
+
+def store_releases(options: SourceOptions) -> list[Release]:
+    """Every version folder of the store, oldest first."""
+    names = store.version_folders(options.store, options.note)
+    return _ordered([Release(name, Version(name), _reader(store.open_version, name, options)) for name in names])
+
+
+def git_tag_releases(pattern: str, path: str, options: SourceOptions) -> list[Release]:
+    """Every tag matching a glob (`v*`) whose name reads as a version, with PATH at that tag, oldest first."""
+    output = git.run_git(f"tags {pattern}", options.git_dir, ["for-each-ref", "--format=%(refname:strip=2)", "refs/tags/"])
+    releases = []
+    for tag in output.decode("utf-8", "surrogateescape").splitlines():
+        version = version_of(tag)
+        if fnmatch.fnmatchcase(tag, pattern) and version is not None and not tag.startswith("-"):
+            releases.append(Release(tag, version, _reader(git.open_git, f"{git.PREFIX}{tag}:{path}", options, tag)))
+    return _ordered(releases)
+
+
+def npm_releases(name: str, since: Version | None, options: SourceOptions) -> list[Release]:
+    """Every published version of an npm package from `since` on, oldest first."""
+    package = npm.NpmPackage(name, "latest", "")
+    registry = npm.registry_url(options.npm_registry, name)
+    metadata = npm._fetch_metadata(package, registry, options)  # noqa: SLF001
+    return _package_releases(list(metadata["versions"]), since, lambda version: f"{npm.PREFIX}{name}@{version}", options)
+
+
+def pypi_releases(name: str, since: Version | None, options: SourceOptions) -> list[Release]:
+    """Every version of a PyPI project (as its index lists them) from `since` on, oldest first."""
+    index = pypi.index_url(options.index_url)
+    url = index.rstrip("/") + "/" + pypi.canonicalize_name(name) + "/"
+    response = pypi.http.get(url, f"PyPI project {name}", options.timeout, options.limits.max_bytes, accept=pypi.SIMPLE_JSON)
+    page = json.loads(response.body)
+    versions = page.get("versions") if isinstance(page, dict) else None
+    if not isinstance(versions, list):
+        raise UsageError(f"PyPI project {name}: the index does not list versions (PEP 700), so a changelog cannot be built from it")
+    return _package_releases(versions, since, lambda version: f"{pypi.PREFIX}{name}=={version}", options)
+
+
+def _package_releases(names: list[str], since: Version | None, spec_of: Callable[[str], str],
+                      options: SourceOptions) -> list[Release]:
+    from checker.sources import open_source
+
+    releases = []
+    for name in names:
+        version = version_of(name)
+        if version is not None and (since is None or version >= since):
+            releases.append(Release(name, version, _reader(open_source, spec_of(name), options, name)))
+    return _ordered(releases)
+
+
+def _reader(read: Callable[[str, SourceOptions], DocumentSet], spec: str, options: SourceOptions,
+            version: str | None = None) -> Callable[[], DocumentSet]:
+    def load() -> DocumentSet:
+        documents = read(spec, options)
+        return dataclasses.replace(documents, version=version) if version is not None else documents
+
+    return load
+
+
+class History:
+    """The releases of one set of schemas, each read at most once."""
+
+    def __init__(self, releases: list[Release]) -> None:
+        if len(releases) < 2:
+            found = ", ".join(release.name for release in releases) or "none"
+            raise UsageError(f"a history needs at least two versions; found {len(releases)} ({found})")
+        self.releases = _ordered(releases)
+        self._loaded: dict[str, DocumentSet] = {}
+        #: How many times each release was read, so tests can check that each is read once.
+        self.reads: dict[str, int] = {}
+
+    def documents(self, release: Release) -> DocumentSet:
+        """The release's documents, read on first use."""
+        if release.name not in self._loaded:
+            self.reads[release.name] = self.reads.get(release.name, 0) + 1
+            documents = release.read()
+            self._loaded[release.name] = dataclasses.replace(documents, version=documents.version or release.name)
+        return self._loaded[release.name]
+
+    def compare(self, older: Release, newer: Release, mode: Mode) -> Report:
+        """Compare two releases, naming each side by its version."""
+        report = compare(self.documents(older), self.documents(newer), mode)
+        return dataclasses.replace(report, old=SourceInfo(older.name, older.name), new=SourceInfo(newer.name, newer.name))
+
+    def changelog(self, mode: Mode) -> list[Report]:
+        """One report per consecutive pair of releases, newest first."""
+        pairs = list(zip(self.releases, self.releases[1:]))
+        return [self.compare(older, newer, mode) for older, newer in reversed(pairs)]
+
+    def transitive(self, newest: Release | None, mode: Mode) -> list[Report]:
+        """Compare one release (default: the newest) with every earlier one, oldest first."""
+        newest = newest or self.releases[-1]
+        return [self.compare(older, newest, mode) for older in self.releases if older.version < newest.version]
+
+    def release(self, name: str) -> Release:
+        """Find a release by its name or an equal version."""
+        wanted = version_of(name)
+        for release in self.releases:
+            if release.name == name or (wanted is not None and release.version == wanted):
+                return release
+        raise UsageError(f"no version {name!r} in the history ({', '.join(release.name for release in self.releases)})")
+
+
+def oldest_broken(reports: list[Report]) -> dict[str, str]:
+    """For each breaking change (by id), the oldest version it breaks against."""
+    oldest: dict[str, str] = {}
+    for report in reports:
+        for change in report.changes:
+            if change.severity is Severity.BREAKING and not change.declared:
+                oldest.setdefault(change_identity(change), report.old.version or report.old.source)
+    return oldest
+
+
+def change_identity(change: Change) -> str:
+    """A key equal for the same change found against different old versions."""
+    return json.dumps([change.rule, change.schema, change.new_pointer, change.keyword, change.new_value, change.old_value],
+                      sort_keys=True, default=str)
+
+
+def store_path(store_folder: Path) -> Path:
+    """The store folder, checked to exist."""
+    if not store_folder.is_dir():
+        raise UsageError(f"the version store {store_folder} does not exist (set one with --store DIR)")
+    return store_folder
