@@ -112,10 +112,12 @@ def _request(sources: tuple[str, ...], mode: str, ref_map: dict[str, str], store
               help="Let the version numbers decide: undeclared breaking changes pass in a major release and fail otherwise.")
 @click.option("--strict", is_flag=True, help="Fail when a declaration in the project file matches no change.")
 @click.option("--all", "include_cosmetic", is_flag=True, help="List cosmetic changes in Markdown and HTML reports too.")
+@click.option("--transitive", "transitive_check", is_flag=True,
+              help="Compare NEW (a version in the store; default: the newest) with every earlier version, as `schema-diff transitive` does.")
 @click.option("--color/--no-color", default=None, help="Colour the text report. Default: only on a terminal.")
 @click.pass_context
 def compare(context: click.Context, output_format: str, fail_on: str, semver_gate: bool, strict: bool, include_cosmetic: bool,
-            color: bool | None, **request_options: Any) -> None:
+            transitive_check: bool, color: bool | None, **request_options: Any) -> None:
     """Compare OLD with NEW and exit 1 on undeclared breaking changes.
 
     \b
@@ -126,6 +128,15 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
       a PyPI package              pypi:NAME==VERSION[:SUBPATH]
       a version in the store      1.5.1
     """
+    if transitive_check:
+        sources = request_options["sources"]
+        if len(sources) > 1:
+            raise UsageError("--transitive takes at most one argument: the version to check (default: the newest in the store)")
+        context.invoke(transitive, version=sources[0] if sources else None, package=None, store=request_options["store"],
+                       git_tags=None, since=None, npm_registry=request_options["npm_registry"], index_url=request_options["index_url"],
+                       cache_dir=request_options["cache_dir"], mode=request_options["mode"],
+                       output_format="json" if output_format == "json" else "text")
+        return
     outcome = run(_request(**request_options, locate_lines=output_format in ANNOTATING_FORMATS))
     report = outcome.report
     stream = click.get_text_stream("stdout")
