@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 
 from checker.documents import Document, DocumentSet
 from checker.errors import UsageError
 from checker.loading import load_path
 from checker.openapi import merge_sides
-from checker.model import Mode, Report, SourceInfo
+from checker.model import Change, Mode, Report, SourceInfo
 from checker.references import References
 from checker.rules import classify_all
 from checker.walker import walk_changes
@@ -27,14 +28,31 @@ def compare(old: DocumentSet, new: DocumentSet, mode: Mode = Mode.FULL,
     if old.single_file != new.single_file:
         raise UsageError(f"cannot compare a {'file' if old.single_file else 'folder'} ({old.source}) "
                          f"with a {'file' if new.single_file else 'folder'} ({new.source}); give two files or two folders")
-    walked = walk_changes(old, new, References(old, dict(ref_map or {})), References(new, dict(ref_map or {})))
-    changes = merge_sides(list(walked))
+    walked = _walk(old, new, References(old, dict(ref_map or {})), References(new, dict(ref_map or {})))
+    changes = merge_sides(walked)
     return Report(
         old=SourceInfo(old.source, old.version),
         new=SourceInfo(new.source, new.version),
         mode=mode,
         changes=classify_all(changes, mode, mode_for),
     )
+
+
+#: How deep the walk may recurse; each level of schema nesting takes a few frames.
+WALK_RECURSION_LIMIT = 20_000
+
+
+def _walk(old: DocumentSet, new: DocumentSet, old_references: References, new_references: References) -> list[Change]:
+    # Documents the json module can read (up to about a thousand levels) may still nest
+    # deeper than the walker's default recursion allows, so the limit is raised while it runs.
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, WALK_RECURSION_LIMIT))
+    try:
+        return list(walk_changes(old, new, old_references, new_references))
+    except RecursionError as error:
+        raise UsageError("the schemas are nested too deeply to compare") from error
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def compare_paths(old: str | os.PathLike[str], new: str | os.PathLike[str], mode: Mode = Mode.FULL,

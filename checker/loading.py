@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -42,14 +44,25 @@ def _load_folder(root: Path) -> DocumentSet:
 
 
 def _schema_files(root: Path) -> list[Path]:
-    # Sorted so that every run reads and reports documents in the same order.
+    # Sorted so that every run reads and reports documents in the same order. Links to
+    # folders are not followed (so link loops end), and a linked file is read only when
+    # it lies inside the compared folder.
     found = []
+    real_root = os.path.realpath(root)
     for folder, subfolders, files in os.walk(root):
         subfolders.sort()
         for name in sorted(files):
-            if name.endswith(SCHEMA_SUFFIXES):
-                found.append(Path(folder) / name)
+            file = Path(folder) / name
+            if name.endswith(SCHEMA_SUFFIXES) and _inside(real_root, file):
+                found.append(file)
     return sorted(found)
+
+
+def _inside(real_root: str, file: Path) -> bool:
+    if not file.is_symlink():
+        return True
+    target = os.path.realpath(file)
+    return os.path.commonpath([real_root, target]) == real_root
 
 
 def _read(file: Path) -> bytes:
@@ -100,22 +113,67 @@ def _json_kind(value: Any) -> str:
 
 
 def parse(name: str, data: bytes, yaml_syntax: bool) -> Any:
-    """Parse JSON or YAML text, naming the file, line and column of a syntax error."""
+    """Parse JSON or YAML text, naming the file, line and column of a syntax error.
+
+    Beyond what the json module checks, this rejects what would make two readers of the
+    same file disagree: duplicate keys, NaN and Infinity, numbers out of range, and a
+    byte order mark.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise DocumentParseError(f"{name}: starts with a UTF-8 byte order mark, which JSON does not allow; save the file without it")
+    if not data.strip():
+        raise DocumentParseError(f"{name}: the file is empty")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DocumentParseError(f"{name}: not UTF-8 text (invalid byte at offset {error.start})") from error
-    if yaml_syntax:
-        return _parse_yaml(name, text)
     try:
-        return json.loads(text)
+        return _parse_yaml(name, text) if yaml_syntax else _parse_json(name, text)
+    except RecursionError as error:
+        raise DocumentParseError(f"{name}: nested too deeply to read (more than about {sys.getrecursionlimit()} levels)") from error
+
+
+def _parse_json(name: str, text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise DocumentParseError(f"{name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from error
+    except _ValueProblem as problem:
+        raise DocumentParseError(f"{name}: invalid JSON: {problem}") from problem
+    except ValueError as error:
+        # Python refuses to convert integers of thousands of digits.
+        raise DocumentParseError(f"{name}: invalid JSON: an integer has more than {sys.get_int_max_str_digits()} digits") from error
+
+
+class _ValueProblem(ValueError):
+    """A JSON value the json module accepts but schema-diff rejects."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise _ValueProblem(f"duplicate key {duplicate!r} in an object; readers disagree on which value counts")
+    return result
+
+
+def _reject_constant(constant: str) -> Any:
+    raise _ValueProblem(f"{constant} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _ValueProblem(f"the number {text[:40]} is out of range for a double")
+    return value
 
 
 def _parse_yaml(name: str, text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_SafeLoader)
+        node = yaml.compose(text, Loader=_SafeLoader)
+        _check_expansion(name, node)
+        return yaml.load(text, Loader=_SafeLoader) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -125,6 +183,37 @@ def _parse_yaml(name: str, text: str) -> Any:
 
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: The most nodes a YAML document may stand for once its aliases are expanded, against
+#: "billion laughs" files whose few lines expand to billions of values.
+MAX_YAML_NODES = 5_000_000
+
+
+def _check_expansion(name: str, root: yaml.Node | None) -> None:
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not children_done and children:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        # An alias is the same node object again, so its size counts once per use.
+        size = 1 + sum(sizes.get(id(child), 1) for child in children)
+        if size > MAX_YAML_NODES:
+            raise DocumentParseError(f"{name}: YAML aliases expand to more than {MAX_YAML_NODES:,} values; refusing to read it")
+        sizes[id(node)] = size
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def load_mapping(source: str, contents_by_path: dict[str, Any]) -> DocumentSet:
