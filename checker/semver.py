@@ -29,12 +29,12 @@ class Verdict:
         return self.actual is not None and BUMPS.index(self.actual) >= BUMPS.index(self.required)
 
     def line(self) -> str:
-        """One sentence for the report, e.g. `1.5.1 -> 1.7.1 is a minor release; its 16 breaking changes require 2.0.0`."""
+        """One sentence for the report, e.g. `1.5.1 → 1.7.1 is a minor release; its 16 breaking changes require 2.0.0`."""
         made = f"is a {self.actual} release" if self.actual else "is not a newer release"
         if self.sufficient:
-            return f"{self.old} -> {self.new} {made}, which its changes allow (they require at least a {self.required} release)"
+            return f"{self.old} → {self.new} {made}, which its changes allow (they require at least a {self.required} release)"
         reason = f"its {self.breaking} breaking change{'s' if self.breaking != 1 else ''}" if self.breaking else "its changes"
-        return f"{self.old} -> {self.new} {made}; {reason} require {self.required_version}"
+        return f"{self.old} → {self.new} {made}; {reason} require {self.required_version}"
 
 
 def parse_version(text: str, side: str) -> Version:
