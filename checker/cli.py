@@ -260,7 +260,7 @@ def describe_breaks(rule: Rule) -> str:
     """The directions a rule breaks, in words, including the closed-object variant."""
     text = ", ".join(direction.value for direction in _ordered(rule.breaks)) or "none"
     if rule.closed_breaks is not None:
-        text += " (" + ", ".join(direction.value for direction in _ordered(rule.closed_breaks)) + " in a closed object)"
+        text += " (" + ", ".join(direction.value for direction in _ordered(rule.closed_breaks)) + f" {rule.variant})"
     return text
 
 

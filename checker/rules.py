@@ -25,13 +25,15 @@ class Rule:
     breaks: frozenset[Direction]
     impact: Impact
     reason: str
-    #: Directions broken instead of `breaks` where the object does not allow undeclared properties.
+    #: Directions broken instead of `breaks` in the stricter case `variant` names.
     closed_breaks: frozenset[Direction] | None = None
+    #: When `closed_breaks` applies, in words.
+    variant: str = "in a closed object"
 
 
 def _rule(id: str, breaks: frozenset[Direction], impact: Impact, reason: str,
-          closed_breaks: frozenset[Direction] | None = None) -> Rule:
-    return Rule(id, breaks, impact, reason, closed_breaks)
+          closed_breaks: frozenset[Direction] | None = None, variant: str = "in a closed object") -> Rule:
+    return Rule(id, breaks, impact, reason, closed_breaks, variant)
 
 
 V, M, P, A, C = Impact.VALIDATION, Impact.MEANING, Impact.POTENTIAL, Impact.ADDITION, Impact.COSMETIC
@@ -105,7 +107,7 @@ RULES: dict[str, Rule] = {
         _rule("operation-added", NONE, A, "A new operation changes nothing for old clients."),
         _rule("operation-removed", BACKWARD, V, "Old clients still call the operation and their requests now fail."),
         _rule("parameter-added", NONE, A, "An optional parameter may be left out, so old requests stay valid; "
-              "a required one is missing from every old request.", closed_breaks=BACKWARD),
+              "a required one is missing from every old request.", closed_breaks=BACKWARD, variant="for a required parameter"),
         _rule("parameter-removed", NONE, P, "Old clients still send the parameter, which the server now ignores or rejects."),
         _rule("parameter-became-required", BACKWARD, V, "Old requests may leave the parameter out."),
         _rule("parameter-became-optional", NONE, A, "Every old request still carries a value the server accepts."),
