@@ -72,7 +72,24 @@ _IDENTIFIERS = frozenset({"$id", "id", "$schema", "$vocabulary", "$dynamicAnchor
 
 @functools.cache
 def _full_validator(draft: Draft) -> Validator:
-    return draft.validator(draft.validator.META_SCHEMA)
+    # `$dynamicRef` and `$recursiveRef` make jsonschema search the dynamic scope at every
+    # subschema, which made full checks several times slower. For the standard meta-schema
+    # they always lead to its root, so a plain `$ref` to the root checks the same.
+    meta_schema = draft.validator.META_SCHEMA
+    root_uri = str(meta_schema.get("$id", meta_schema.get("id"))).rstrip("#")
+    if draft.validator.META_SCHEMA.get("$schema", "").rstrip("#") in ("http://json-schema.org/draft-04/schema",
+                                                                      "http://json-schema.org/draft-06/schema",
+                                                                      "http://json-schema.org/draft-07/schema"):
+        return draft.validator(meta_schema)
+    prefix = root_uri.rsplit("/", 1)[0]
+    resources = []
+    for uri in METASCHEMAS:
+        if uri.startswith(prefix):
+            contents = _replace_self_references(METASCHEMAS.contents(uri), {"$ref": root_uri})
+            contents = {key: value for key, value in contents.items() if key not in ("$dynamicAnchor", "$recursiveAnchor")}
+            resources.append((uri, Resource.from_contents(contents, default_specification=draft.specification)))
+    registry: Registry[Any] = Registry().with_resources(resources)
+    return draft.validator(registry.contents(root_uri), registry=registry)
 
 
 def check_node(node: Any, draft: Draft, shown_as: str, pointer: str) -> None:
