@@ -19,6 +19,7 @@ from checker.reporters import ANNOTATING_FORMATS, REPORTERS, write_report
 from checker.rules import RULES, Rule
 from checker.history import History, git_tag_releases, npm_releases, oldest_broken, pypi_releases, store_releases
 from checker.reporters.history import (
+    write_changelog_html,
     write_changelog_json,
     write_changelog_markdown,
     write_changelog_text,
@@ -219,7 +220,7 @@ def history_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command()
 @click.argument("package", required=False, metavar="[npm:NAME | pypi:NAME]")
 @history_options
-@click.option("--format", "output_format", type=click.Choice(["markdown", "json", "text"]), default="markdown", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["markdown", "html", "json", "text"]), default="markdown", show_default=True)
 @click.option("--all", "include_cosmetic", is_flag=True, help="List cosmetic changes too.")
 def changelog(package: str | None, store: Path, git_tags: tuple[str, str] | None, since: str | None, npm_registry: str | None,
               index_url: str | None, cache_dir: Path | None, mode: str, output_format: str, include_cosmetic: bool) -> None:
@@ -229,6 +230,8 @@ def changelog(package: str | None, store: Path, git_tags: tuple[str, str] | None
     stream = click.get_text_stream("stdout")
     if output_format == "markdown":
         write_changelog_markdown(reports, stream, "Changelog", include_cosmetic)
+    elif output_format == "html":
+        write_changelog_html(reports, stream, "Changelog", include_cosmetic)
     elif output_format == "json":
         write_changelog_json(reports, stream)
     else:

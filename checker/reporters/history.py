@@ -39,6 +39,14 @@ def _demoted(markdown: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_changelog_html(reports: list[Report], stream: TextIO, title: str, include_cosmetic: bool = False) -> None:
+    """One HTML page with the release notes of every pair, newest first."""
+    from checker.reporters.html import changelog_page
+    from checker.reporters.sentences import release_notes
+
+    stream.write(changelog_page(title, [release_notes(report, include_cosmetic) for report in reports]))
+
+
 def write_changelog_json(reports: list[Report], stream: TextIO) -> None:
     """The reports of every pair, newest first, as one JSON array."""
     json.dump([report_to_json(report) for report in reports], stream, indent=2, ensure_ascii=False)

@@ -9,6 +9,7 @@ shows its document and pointer, and its file and line when known.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from typing import TextIO
 
@@ -98,6 +99,61 @@ def html_page(notes: ReleaseNotes) -> str:
         lines.extend(_stale(notes.stale))
     lines.extend([f"<script>\n{SCRIPT}\n</script>", "</body>", "</html>"])
     return "\n".join(lines) + "\n"
+
+
+def changelog_page(title: str, releases: list[ReleaseNotes]) -> str:
+    """Render the release notes of many releases, newest first, as one HTML5 document."""
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>\n{STYLE}\n</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    every_section = tuple(section for notes in releases for section in notes.sections)
+    if every_section:
+        lines.extend(_filters(_one_per_severity(every_section)))
+    ids: set[str] = set()
+    for notes in releases:
+        lines.extend(["<article>", f"<h2>{html_inline(notes.title)}</h2>"])
+        if notes.semver:
+            lines.append(f'<p class="semver">{html.escape(notes.semver)}</p>')
+        if not notes.sections:
+            lines.append("<p>No changes.</p>")
+        for section in notes.sections:
+            # Inside a release, a section's heading sits one level below the release's.
+            release = plain_text(notes.title)
+            lines.extend(_in_release(line, release) for line in _section(section, ids))
+        lines.append("</article>")
+    lines.extend([f"<script>\n{SCRIPT}\n</script>", "</body>", "</html>"])
+    return "\n".join(lines) + "\n"
+
+
+def _in_release(line: str, release: str) -> str:
+    # Inside a release a section's heading sits one level lower, and its id names the
+    # release, so that every id stays unique on the page.
+    line = line.replace("<h2", "<h3").replace("</h2>", "</h3>")
+    if line.startswith("<section id=\""):
+        line = line.replace('<section id="', f'<section id="{_slug(release)}-', 1)
+    return line
+
+
+def _slug(text: str) -> str:
+    return "".join(character if character.isalnum() or character in "-." else "-" for character in text).strip("-")
+
+
+def _one_per_severity(sections: tuple[NoteSection, ...]) -> tuple[NoteSection, ...]:
+    # The page's filters count every release's changes of a severity together.
+    merged: dict[object, NoteSection] = {}
+    for section in sections:
+        earlier = merged.get(section.severity)
+        merged[section.severity] = section if earlier is None else dataclasses.replace(earlier, groups=earlier.groups + section.groups)
+    return tuple(merged.values())
 
 
 def _filters(sections: tuple[NoteSection, ...]) -> list[str]:
