@@ -42,7 +42,8 @@ def test_changelog_html_one_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert parser.tags["html"] == 1
     assert parser.tags["article"] == 2
     assert len(parser.ids) == len(set(parser.ids))
-    assert page.index("1.7.2") < page.index("1.7.1")
+    # Newest first: the pair ending in 1.7.2 comes before the one ending in 1.7.1.
+    assert page.index("to 1.7.2</h2>") < page.index("to 1.7.1</h2>")
     assert "No changes." in page
     assert 'value="breaking"' in page
     assert "src=" not in page
