@@ -97,10 +97,12 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _request(sources: tuple[str, ...], mode: str, ref_map: dict[str, str], store: Path, latest: bool, against: str | None,
              npm_registry: str | None, index_url: str | None, cache_dir: Path | None, config: Path | None,
-             old_version: str | None, new_version: str | None, staged: bool = False, locate_lines: bool = False) -> Request:
+             old_version: str | None, new_version: str | None, staged: bool = False, locate_lines: bool = False,
+             witnesses: bool = False) -> Request:
     options = SourceOptions(store=store, npm_registry=npm_registry, index_url=index_url,
                             cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
-    return Request(sources, options, Mode(mode), latest, against, ref_map, config, old_version, new_version, locate_lines, staged)
+    return Request(sources, options, Mode(mode), latest, against, ref_map, config, old_version, new_version, locate_lines,
+                   witnesses, staged)
 
 
 @cli.command()
@@ -115,10 +117,12 @@ def _request(sources: tuple[str, ...], mode: str, ref_map: dict[str, str], store
 @click.option("--all", "include_cosmetic", is_flag=True, help="List cosmetic changes in Markdown and HTML reports too.")
 @click.option("--transitive", "transitive_check", is_flag=True,
               help="Compare NEW (a version in the store; default: the newest) with every earlier version, as `schema-diff transitive` does.")
+@click.option("--explain", is_flag=True,
+              help="Show, under each breaking change, an instance that one version accepts and the other rejects (the JSON report always has them).")
 @click.option("--color/--no-color", default=None, help="Colour the text report. Default: only on a terminal.")
 @click.pass_context
 def compare(context: click.Context, output_format: str, fail_on: str, semver_gate: bool, strict: bool, include_cosmetic: bool,
-            transitive_check: bool, color: bool | None, **request_options: Any) -> None:
+            transitive_check: bool, explain: bool, color: bool | None, **request_options: Any) -> None:
     """Compare OLD with NEW and exit 1 on undeclared breaking changes.
 
     \b
@@ -138,7 +142,8 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
                        cache_dir=request_options["cache_dir"], mode=request_options["mode"],
                        output_format="json" if output_format == "json" else "text")
         return
-    outcome = run(_request(**request_options, locate_lines=output_format in ANNOTATING_FORMATS))
+    witnesses = output_format == "json" or explain
+    outcome = run(_request(**request_options, locate_lines=output_format in ANNOTATING_FORMATS, witnesses=witnesses))
     report = outcome.report
     stream = click.get_text_stream("stdout")
     use_color = color if color is not None else stream.isatty()

@@ -20,6 +20,7 @@ from checker.gate import declare, locate
 from checker.model import Mode, Report, SourceInfo
 from checker.project import Project, find_project
 from checker.semver import Verdict, check
+from checker.witness import attach_witnesses
 from checker.sources import SourceOptions, open_against, open_latest, open_source, open_staged_against
 
 
@@ -37,6 +38,8 @@ class Request:
     old_version: str | None = None
     new_version: str | None = None
     locate_lines: bool = False
+    #: Whether breaking changes get a witness instance, checked against both sides.
+    witnesses: bool = False
     #: With `against`: read the new side from the git index rather than the working tree.
     staged: bool = False
 
@@ -70,6 +73,8 @@ def run(request: Request) -> Outcome:
         report = dataclasses.replace(report, semver=verdict.line())
     if request.locate_lines:
         report = locate(report, old, new)
+    if request.witnesses:
+        report = attach_witnesses(report, old, new)
     return Outcome(report, project, verdict, old, new)
 
 

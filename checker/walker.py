@@ -295,6 +295,7 @@ class Comparison:
         self._compare_branches("allOf", old_members, "allOf", new_members, pair)
 
     def _compare_branches(self, old_keyword: str, old: tuple[Branch, ...], new_keyword: str, new: tuple[Branch, ...], pair: Pair) -> None:
+        old, new = _flattened(old, old_keyword), _flattened(new, new_keyword)
         old_candidates = [self._candidate(position, branch, pair.old, self.old_references) for position, branch in enumerate(old)]
         new_candidates = [self._candidate(position, branch, pair.new, self.new_references) for position, branch in enumerate(new)]
         matching = match_branches(old_candidates, new_candidates)
@@ -527,6 +528,26 @@ def _nullability_change(old: View, new: View, pair: Pair) -> Change:
                            message="now accepts null; old readers reject it")
     return pair.change("type-narrowed", old.pointer, new.pointer, keyword="type", old_value=["null"],
                        message="no longer accepts null; old data may hold it")
+
+
+def _flattened(branches: tuple[Branch, ...], keyword: str) -> tuple[Branch, ...]:
+    """Spread a branch that is only a union of the same kind into that union's branches.
+
+    `anyOf` nested in `anyOf` (or `allOf` in `allOf`) says the same as one flat list. For
+    `oneOf` the two differ only for data matching several nested branches and a sibling at
+    once, which tagged unions never allow. Spreading lets a type that grew from one nested
+    union into a wider one keep its branches paired.
+    """
+    spread: list[Branch] = []
+    for branch in branches:
+        node = branch.node
+        members = node.get(keyword) if isinstance(node, dict) else None
+        if isinstance(members, list) and members and all(key == keyword or is_annotation(key) for key in node):
+            nested = tuple(Branch(member, join(branch.pointer, keyword, position)) for position, member in enumerate(members))
+            spread.extend(_flattened(nested, keyword))
+        else:
+            spread.append(branch)
+    return tuple(spread)
 
 
 def _condition(view: View) -> Any:

@@ -109,7 +109,22 @@ def _line(entry: Entry, group: Group, style: object) -> str:
     if len(group.places) > 1 and len(entry.places) < len(group.places):
         only = " (only in " + ", ".join(entry.places) + ")"
     declared = f"\n  {'':<20} declared: {change.reason}" if change.declared else ""
-    return f"  {label} {change.rule}: {where}{change.message}{suffix}{only}{declared}"
+    return f"  {label} {change.rule}: {where}{change.message}{suffix}{only}{declared}{_witness(change)}"
+
+
+def _witness(change: Change) -> str:
+    # Present only when the run looked for witnesses (`--explain`).
+    witness = change.witness
+    if not witness:
+        return ""
+    indent = f"\n  {'':<20} "
+    if "unavailable" in witness:
+        return f"{indent}no witness: {witness['unavailable']}"
+    instance = json.dumps(witness["instance"], sort_keys=True, ensure_ascii=False)
+    if len(instance) > 200:
+        instance = instance[:197] + "..."
+    of = f" (an instance of {witness['instance_of']})" if witness.get("instance_of") else ""
+    return f"{indent}witness{of}: {instance}{indent}valid in {witness['valid_in']}, rejected by {witness['rejected_by']}"
 
 
 def summary_line(report: Report) -> str:
