@@ -35,7 +35,14 @@ def compare(old: DocumentSet, new: DocumentSet, mode: Mode = Mode.FULL,
         new=SourceInfo(new.source, new.version),
         mode=mode,
         changes=classify_all(changes, mode, mode_for),
+        documents=_document_paths(old, new),
     )
+
+
+def _document_paths(old: DocumentSet, new: DocumentSet) -> tuple[str, ...]:
+    if old.single_file and new.single_file:
+        return tuple(new.documents)
+    return tuple(sorted(old.documents.keys() | new.documents.keys()))
 
 
 #: How deep the walk may recurse; each level of schema nesting takes a few frames.

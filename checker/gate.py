@@ -7,7 +7,7 @@ import os
 
 from checker.documents import DocumentSet
 from checker.model import Change, Report, Severity
-from checker.positions import line_of
+from checker.positions import line_of, pointer_tokens
 from checker.project import Declaration, Project, declaration_text
 
 EXIT_OK, EXIT_BREAKING = 0, 1
@@ -48,17 +48,38 @@ def locate(report: Report, old: DocumentSet, new: DocumentSet) -> Report:
     texts: dict[tuple[int, str], str] = {}
     changes = []
     for change in report.changes:
-        side, pointer = (new, change.new_pointer) if change.new_pointer is not None else (old, change.old_pointer)
+        # Annotations go on the new file; a removed node is shown at its nearest ancestor there.
+        side, pointer = new, change.new_pointer
         document = side.documents.get(change.schema) or (next(iter(side.documents.values())) if side.single_file else None)
+        if document is None:
+            side, pointer = old, change.old_pointer
+            document = side.documents.get(change.schema)
         if document is None:
             changes.append(change)
             continue
+        if pointer is None:
+            pointer = _existing_ancestor(document.contents, change.old_pointer or "")
         key = (id(side), document.path)
         if key not in texts:
             texts[key] = document.data.decode("utf-8", errors="replace")
-        line = line_of(texts[key], pointer or "", yaml_syntax=document.path.endswith((".yaml", ".yml")))
+        line = line_of(texts[key], pointer, yaml_syntax=document.path.endswith((".yaml", ".yml")))
         changes.append(dataclasses.replace(change, file=_file_of(side, document.path), line=line))
     return dataclasses.replace(report, changes=tuple(changes))
+
+
+def _existing_ancestor(contents: object, pointer: str) -> str:
+    """The longest prefix of a pointer that leads to a node of the document."""
+    tokens = pointer_tokens(pointer)
+    node, found = contents, []
+    for token in tokens:
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            break
+        found.append(token)
+    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in found)
 
 
 def _file_of(documents: DocumentSet, path: str) -> str:

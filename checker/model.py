@@ -147,6 +147,8 @@ class Report:
     stale: tuple[str, ...] = ()
     #: The semver verdict line, when both versions are known.
     semver: str | None = None
+    #: Every document compared, by path, changed or not.
+    documents: tuple[str, ...] = ()
 
     def count(self, severity: Severity) -> int:
         """Count the changes of one severity."""

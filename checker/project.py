@@ -90,7 +90,8 @@ class Project:
 
     def ignores(self, schema: str) -> bool:
         """Whether a document is left out of the comparison."""
-        return any(fnmatch.fnmatchcase(schema, pattern) for pattern in self.ignore)
+        return any(fnmatch.fnmatchcase(schema, pattern) or fnmatch.fnmatchcase(os.path.basename(schema), pattern)
+                   for pattern in self.ignore)
 
 
 def find_project(start: Path, config: Path | None = None) -> Project:
@@ -219,6 +220,12 @@ def append_declarations(path: Path, entries: Iterable[str]) -> int:
         raise ProjectFileError(f"{path}: cannot be read: {error.strerror}") from error
     separator = b"" if not original or original.endswith(b"\n\n") else (b"\n" if original.endswith(b"\n") else b"\n\n")
     content = original + separator + "\n".join(texts).encode("utf-8")
+    try:
+        tomllib.loads(content.decode("utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        # Appending tables cannot extend, for one, a `declared = [...]` written inline.
+        raise ProjectFileError(f"{path}: new declarations cannot be appended to this file ({error}); "
+                               "write `declared` as [[declared]] tables; the file is unchanged") from error
     _write_atomically(path, content)
     return len(texts)
 
@@ -229,6 +236,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise ProjectFileError(f"{path}: cannot write next to it: {error.strerror}") from error
+    replaced = False
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(content)
@@ -237,6 +245,10 @@ def _write_atomically(path: Path, content: bytes) -> None:
         if path.exists():
             os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
+        replaced = True
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise ProjectFileError(f"{path}: cannot be written: {error.strerror}; the file is unchanged") from error
+    finally:
+        # Also on an interrupt: the temporary file never outlives a failed write.
+        if not replaced:
+            Path(temporary).unlink(missing_ok=True)

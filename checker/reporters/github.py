@@ -40,9 +40,9 @@ def annotation(change: Change) -> str | None:
     properties.append(f"title={_escape_property(f'schema-diff {change.rule}{declared}')}")
     where = change.new_pointer if change.new_pointer is not None else change.old_pointer
     subject = change.type_name or change.schema
-    message = f"{subject} {where or '/'}: {change.message}"
+    message = f"{subject} {where}: {change.message}" if where else f"{subject}: {change.message}"
     if change.declared and change.reason:
-        message += f" Declared: {change.reason}"
+        message += f". Declared: {change.reason}"
     return f"::{level} {','.join(properties)}::{_escape_data(message)}"
 
 

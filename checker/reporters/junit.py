@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
-from collections import defaultdict
 from typing import TextIO
 
 from checker.model import Change, Report, Severity
@@ -11,9 +10,10 @@ from checker.model import Change, Report, Severity
 
 def write_junit(report: Report, stream: TextIO, color: bool = False) -> None:
     """Write a `testsuites` document; each document compared is a test case."""
-    by_schema: dict[str, list[Change]] = defaultdict(list)
+    # Every document compared is a test case; one without changes passes.
+    by_schema: dict[str, list[Change]] = {schema: [] for schema in report.documents}
     for change in report.changes:
-        by_schema[change.schema].append(change)
+        by_schema.setdefault(change.schema, []).append(change)
 
     failures = sum(1 for changes in by_schema.values() if _failing(changes))
     suites = ElementTree.Element("testsuites", name="schema-diff", tests=str(len(by_schema)), failures=str(failures))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from importlib import metadata
 from typing import Any, TextIO
 
@@ -54,7 +55,7 @@ def _result(change: Change, rule_index: dict[str, int]) -> dict[str, Any]:
     if change.file:
         result["locations"] = [{
             "physicalLocation": {
-                "artifactLocation": {"uri": change.file},
+                "artifactLocation": {"uri": urllib.parse.quote(change.file)},
                 "region": {"startLine": change.line or 1},
             }
         }]
