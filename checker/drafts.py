@@ -53,7 +53,9 @@ DRAFT202012 = Draft("2020-12", "https://json-schema.org/draft/2020-12/schema", j
 #: OpenAPI 3.0 and Swagger 2.0 schema objects: a draft 4 dialect with `nullable`,
 #: `discriminator` and `example`, and `$ref` that hides its siblings.
 OPENAPI30 = Draft("openapi-3.0", "https://spec.openapis.org/oas/3.0/schema", jsonschema.Draft4Validator,
-                  referencing.jsonschema.DRAFT4, "id", True, True, True, _SINCE_6)
+                  # Draft 4's `id` would make every object with an `id` field a resource of its
+                  # own; OpenAPI 3.0 has no identifier keyword, and `$id` is the rarer word.
+                  referencing.jsonschema.DRAFT7, "$id", True, True, True, _SINCE_6)
 
 DRAFTS = (DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012)
 DEFAULT_DRAFT = DRAFT202012

@@ -27,6 +27,21 @@ def _same_kinds(old: Any, new: Any) -> bool:
     return True
 
 
+def kind_of(value: Any) -> str:
+    """The JSON Schema type of a value, with integral numbers as "integer"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
 def value_key(value: Any) -> Any:
     """A hashable key for a JSON value, equal for equal values, for comparing lists as sets."""
     if isinstance(value, bool) or value is None:

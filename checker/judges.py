@@ -11,7 +11,7 @@ import fractions
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from checker.jsonvalues import same, show, value_key
+from checker.jsonvalues import kind_of, same, show, value_key
 from checker.model import Change
 from checker.views import JSON_KINDS, View
 
@@ -22,20 +22,6 @@ Judge = Callable[[View, View, "Pair"], Iterator[Change]]
 
 
 # Types, enums and const --------------------------------------------------------------
-
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
 
 def declared_kinds(view: View) -> frozenset[str]:
     """The JSON kinds the `type` keyword (plus nullability) admits; every kind when absent."""
@@ -65,7 +51,7 @@ def allowed_values(view: View) -> dict[Any, Any] | None:
     kinds = declared_kinds(view)
     if view.null_branch:
         listed = [*listed, None]
-    return {value_key(value): value for value in listed if _kind_of(value) in kinds or _kind_of(value) == "integer" and "number" in kinds}
+    return {value_key(value): value for value in listed if kind_of(value) in kinds or kind_of(value) == "integer" and "number" in kinds}
 
 
 def judge_values(old: View, new: View, pair: Pair) -> Iterator[Change]:

@@ -14,6 +14,7 @@ import yaml
 
 from checker.documents import Document, DocumentSet
 from checker.drafts import draft_of, is_openapi
+from checker.jsonvalues import kind_of
 from checker.errors import DocumentParseError, EmptySourceError, InvalidSchemaError, SourceNotFoundError
 
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
@@ -92,7 +93,8 @@ def load_document(path: str, data: bytes, shown_as: str | None = None) -> Docume
     name = shown_as or path
     contents = parse(name, data, yaml_syntax=path.endswith((".yaml", ".yml")))
     if not isinstance(contents, (dict, bool)):
-        raise InvalidSchemaError(f"{name}: not a schema: the document is a {_json_kind(contents)}, not an object")
+        kind = kind_of(contents)
+        raise InvalidSchemaError(f"{name}: not a schema: the document is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not an object")
     draft = draft_of(contents)
     if draft is None and is_openapi(contents):
         version = contents.get("openapi", contents.get("swagger"))
@@ -100,16 +102,6 @@ def load_document(path: str, data: bytes, shown_as: str | None = None) -> Docume
     if draft is None:
         raise InvalidSchemaError(f"{name}: unknown $schema {contents['$schema']!r}; schema-diff reads drafts 4, 6, 7, 2019-09 and 2020-12")
     return Document(path, contents, draft, data, name)
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, str):
-        return "string"
-    return "number"
 
 
 def parse(name: str, data: bytes, yaml_syntax: bool) -> Any:

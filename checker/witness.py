@@ -43,7 +43,7 @@ from referencing import Registry, Resource
 from checker.documents import Document, DocumentSet
 from checker.drafts import is_openapi
 from checker.errors import InvalidSchemaError, UnresolvableReferenceError
-from checker.jsonvalues import join
+from checker.jsonvalues import join, kind_of
 from checker.metaschemas import check_tree
 from checker.model import Change, Direction, Mode, Report, Severity
 from checker.references import References, Remote
@@ -667,21 +667,6 @@ _KINDS_OF = {
     "null": {"null"}, "boolean": {"boolean"}, "string": {"string"}, "array": {"array"}, "object": {"object"},
     "integer": {"integer"}, "number": {"integer", "number"},
 }
-
-
-def kind_of(value: Any) -> str:
-    """Return the JSON kind of a value, with integral numbers as "integer"."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def scalar(node: dict[str, Any], kind: str | None, size: int | None) -> Any:

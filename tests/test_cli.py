@@ -295,10 +295,10 @@ def test_invalid_schema_in_added_document(capsys: pytest.CaptureFixture[str], tm
 
 
 @pytest.mark.parametrize(("data", "kind"), [
-    (b"[1, 2]", "list"),           # a list is not a schema
-    (b'"string"', "string"),       # nor is a string
-    (b"3", "number"),              # nor a number
-    (b"null", "null"),             # nor null
+    (b"[1, 2]", "an array"),       # an array is not a schema
+    (b'"string"', "a string"),     # nor is a string
+    (b"3", "an integer"),          # nor a number
+    (b"null", "a null"),           # nor null
 ])
 def test_document_not_an_object(capsys: pytest.CaptureFixture[str], tmp_path: Path, data: bytes, kind: str) -> None:
     old = write_json(tmp_path / "old" / "status.json", STATUS)
@@ -306,7 +306,7 @@ def test_document_not_an_object(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
     line = assert_one_line_error(*run(capsys, old, broken))
 
-    assert line == f"schema-diff: error: {broken}: not a schema: the document is a {kind}, not an object"
+    assert line == f"schema-diff: error: {broken}: not a schema: the document is {kind}, not an object"
 
 
 def test_unknown_dialect(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
