@@ -1,6 +1,6 @@
 """The rule catalogue: every rule id, the directions it breaks and why, in one table.
 
-Judges create changes by rule id; the catalogue is the only place that says which
+Judges create changes by rule id. The catalogue is the only place that defines which
 directions a rule breaks, so the verdicts, `schema-diff rules` and docs/rules.md agree.
 """
 

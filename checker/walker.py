@@ -1,7 +1,7 @@
 """The walker: pairs the subschemas of two versions and hands each pair to the judges.
 
-The walker knows where subschemas live (properties, items, branches, references, ...);
-the judges in `checker.judges` know what a change of one keyword means. A pair of nodes
+The walker finds where subschemas live (properties, items, branches, references, ...);
+the judges in `checker.judges` decide what a change of one keyword means. A pair of nodes
 is compared once however many references lead to it, which also ends reference cycles.
 """
 
@@ -47,7 +47,7 @@ class Place:
 
 @dataclasses.dataclass(frozen=True)
 class Pair:
-    """Where the walk is on both sides, and what a change found here should carry."""
+    """The walk's position on both sides, and the context a change found there carries."""
 
     old: Place
     new: Place
@@ -182,7 +182,7 @@ class Comparison:
 
     def _with_siblings(self, node: dict[str, Any], place: Place, references: References) -> tuple[Any, Place] | Remote:
         # Since 2019-09 keywords beside `$ref` apply too. When they do not clash with the
-        # target's own keywords, the node says the same as the target with them added.
+        # target's own keywords, the node is equivalent to the target with them added.
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         target = self._follow({"$ref": node["$ref"]}, place, references)
         if isinstance(target, Remote):
@@ -254,7 +254,7 @@ class Comparison:
         keyword, members = (new_members or old_members)  # type: ignore[misc]
         if [assertion for assertion in with_union.assertions if assertion != "allOf"] or (keyword != "allOf" and "allOf" in with_union.keywords):
             return False
-        # The node stands in for a branch only if its assertions come from one object, so
+        # The node replaces a branch only if its assertions come from one object, so
         # that every pointer into the branch leads to a real place in the document.
         origins = {without.holder(keyword) for keyword in without.assertions}
         if len(origins) > 1:
