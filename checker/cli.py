@@ -14,7 +14,7 @@ from checker.errors import SchemaDiffError, UsageError
 from checker.gate import declarations_for, exit_code
 from checker.model import Mode, Severity
 from checker.pipeline import Outcome, Request, run
-from checker.project import PROJECT_FILE, append_declarations
+from checker.project import PROJECT_FILE, append_declarations, find_project
 from checker.reporters import ANNOTATING_FORMATS, REPORTERS, write_report
 from checker.rules import RULES, Rule
 from checker.history import History, git_tag_releases, npm_releases, oldest_broken, pypi_releases, store_releases
@@ -139,7 +139,7 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
             raise UsageError("--transitive takes at most one argument: the version to check (default: the newest in the store)")
         context.invoke(transitive, version=sources[0] if sources else None, package=None, store=request_options["store"],
                        git_tags=None, since=None, npm_registry=request_options["npm_registry"], index_url=request_options["index_url"],
-                       cache_dir=request_options["cache_dir"], mode=request_options["mode"],
+                       cache_dir=request_options["cache_dir"], mode=request_options["mode"], config=request_options["config"],
                        output_format="json" if output_format == "json" else "text")
         return
     witnesses = output_format == "json" or explain
@@ -186,21 +186,22 @@ def accept(reason: str, **request_options: Any) -> None:
 
 
 def _history(store: Path, git_tags: tuple[str, str] | None, package: str | None, since: str | None,
-             npm_registry: str | None, index_url: str | None, cache_dir: Path | None) -> History:
+             npm_registry: str | None, index_url: str | None, cache_dir: Path | None, config: Path | None = None) -> History:
     options = SourceOptions(store=store, npm_registry=npm_registry, index_url=index_url,
                             cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
     since_version = parse_version(since, "--since") if since else None
     if git_tags is not None and package is not None:
         raise UsageError("give --git-tags or a package, not both")
+    project = find_project(Path.cwd(), config)
     if git_tags is not None:
-        return History(git_tag_releases(git_tags[0], git_tags[1], options))
+        return History(git_tag_releases(git_tags[0], git_tags[1], options), project)
     if package is not None and package.startswith(npm.PREFIX):
-        return History(npm_releases(package[len(npm.PREFIX):], since_version, options))
+        return History(npm_releases(package[len(npm.PREFIX):], since_version, options), project)
     if package is not None and package.startswith(pypi.PREFIX):
-        return History(pypi_releases(package[len(pypi.PREFIX):], since_version, options))
+        return History(pypi_releases(package[len(pypi.PREFIX):], since_version, options), project)
     if package is not None:
         raise UsageError(f"{package}: name a package as npm:NAME or pypi:NAME")
-    return History(store_releases(options))
+    return History(store_releases(options), project)
 
 
 def history_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -216,6 +217,8 @@ def history_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Folder for downloaded packages."),
         click.option("--mode", type=click.Choice([mode.value for mode in Mode]), default=Mode.FULL.value, show_default=True,
                      help="Directions that must hold between versions."),
+        click.option("--config", type=click.Path(path_type=Path), default=None,
+                     help="Project file with settings and declared breaking changes. Default: schema-diff.toml in the current folder."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -228,9 +231,10 @@ def history_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--format", "output_format", type=click.Choice(["markdown", "html", "json", "text"]), default="markdown", show_default=True)
 @click.option("--all", "include_cosmetic", is_flag=True, help="List cosmetic changes too.")
 def changelog(package: str | None, store: Path, git_tags: tuple[str, str] | None, since: str | None, npm_registry: str | None,
-              index_url: str | None, cache_dir: Path | None, mode: str, output_format: str, include_cosmetic: bool) -> None:
+              index_url: str | None, cache_dir: Path | None, mode: str, config: Path | None, output_format: str,
+              include_cosmetic: bool) -> None:
     """Release notes for every consecutive pair of versions, newest first."""
-    history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir)
+    history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir, config)
     reports = history.changelog(Mode(mode))
     stream = click.get_text_stream("stdout")
     if output_format == "markdown":
@@ -251,9 +255,9 @@ def changelog(package: str | None, store: Path, git_tags: tuple[str, str] | None
 @click.pass_context
 def transitive(context: click.Context, version: str | None, package: str | None, store: Path, git_tags: tuple[str, str] | None,
                since: str | None, npm_registry: str | None, index_url: str | None, cache_dir: Path | None, mode: str,
-               output_format: str) -> None:
-    """Compare VERSION (default: the newest) with every earlier version; exit 1 on a break against any."""
-    history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir)
+               config: Path | None, output_format: str) -> None:
+    """Compare VERSION (default: the newest) with every earlier version; exit 1 on an undeclared break against any."""
+    history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir, config)
     newest = history.release(version) if version else None
     reports = history.transitive(newest, Mode(mode))
     stream = click.get_text_stream("stdout")

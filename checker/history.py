@@ -17,6 +17,9 @@ from packaging.version import InvalidVersion, Version
 
 from checker.documents import DocumentSet
 from checker.engine import compare
+from checker.gate import declare
+from checker.project import Project
+from checker.semver import check
 from checker.errors import UsageError
 from checker.model import Change, Mode, Report, Severity, SourceInfo
 from checker.sources import SourceOptions, git, npm, pypi, store
@@ -107,11 +110,13 @@ def _reader(read: Callable[[str, SourceOptions], DocumentSet], spec: str, option
 class History:
     """The releases of one set of schemas, each read at most once."""
 
-    def __init__(self, releases: list[Release]) -> None:
+    def __init__(self, releases: list[Release], project: Project | None = None) -> None:
         if len(releases) < 2:
             found = ", ".join(release.name for release in releases) or "none"
             raise UsageError(f"a history needs at least two versions; found {len(releases)} ({found})")
         self.releases = _ordered(releases)
+        #: Declarations and settings applied to every comparison, as in a single run.
+        self.project = project or Project()
         self._loaded: dict[str, DocumentSet] = {}
         #: How many times each release was read, so tests can check that each is read once.
         self.reads: dict[str, int] = {}
@@ -126,8 +131,10 @@ class History:
 
     def compare(self, older: Release, newer: Release, mode: Mode) -> Report:
         """Compare two releases, naming each side by its version."""
-        report = compare(self.documents(older), self.documents(newer), mode)
-        return dataclasses.replace(report, old=SourceInfo(older.name, older.name), new=SourceInfo(newer.name, newer.name))
+        report = compare(self.documents(older), self.documents(newer), mode, mode_for=self.project.mode_for)
+        report = dataclasses.replace(report, old=SourceInfo(older.name, older.name), new=SourceInfo(newer.name, newer.name))
+        report = declare(report, self.project)
+        return dataclasses.replace(report, semver=check(report, str(older.version), str(newer.version)).line())
 
     def changelog(self, mode: Mode) -> list[Report]:
         """One report per consecutive pair of releases, newest first."""

@@ -33,8 +33,13 @@ class Verdict:
         made = f"is a {self.actual} release" if self.actual else "is not a newer release"
         if self.sufficient:
             return f"{self.old} → {self.new} {made}, which its changes allow (they require at least a {self.required} release)"
-        reason = f"its {self.breaking} breaking change{'s' if self.breaking != 1 else ''}" if self.breaking else "its changes"
-        return f"{self.old} → {self.new} {made}; {reason} require {self.required_version}"
+        if self.breaking == 1:
+            reason = "its 1 breaking change requires"
+        elif self.breaking:
+            reason = f"its {self.breaking} breaking changes require"
+        else:
+            reason = "its changes require"
+        return f"{self.old} → {self.new} {made}; {reason} {self.required_version}"
 
 
 def parse_version(text: str, side: str) -> Version:

@@ -21,7 +21,7 @@ def write_changelog_markdown(reports: list[Report], stream: TextIO, title: str, 
     for report in reports:
         stream.write("\n")
         if not report.changes:
-            stream.write(f"## {report.new.version}\n\nNo changes since {report.old.version}.\n")
+            stream.write(f"## Changes from `{report.old.version}` to `{report.new.version}`\n\nNo changes since {report.old.version}.\n")
             continue
         buffer = io.StringIO()
         write_markdown(report, buffer, include_cosmetic=include_cosmetic)
@@ -71,7 +71,7 @@ def write_transitive_text(reports: list[Report], stream: TextIO) -> None:
         changes = [change for change in report.changes
                    if oldest.get(change_identity(change)) == report.old.version and _undeclared_breaking(change)]
         if changes:
-            stream.write(f"\nBreaks {report.old.version} and every later version:\n")
+            stream.write(f"\nBreaks {report.old.version} (the oldest version it breaks):\n")
         # A type inlined in many places breaks the same way in each; say it once, with the count.
         counts = Counter(f"{change.rule}: {change.type_name or change.schema}: {change.message}" for change in changes)
         for line, count in counts.items():
