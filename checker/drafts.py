@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, TypeGuard
 
 import jsonschema
 import referencing.jsonschema
@@ -91,6 +91,6 @@ def _openapi_draft(contents: dict[str, Any]) -> Draft | None:
     return None
 
 
-def is_openapi(contents: Any) -> bool:
+def is_openapi(contents: Any) -> TypeGuard[dict[str, Any]]:
     """Whether a document is an OpenAPI (or Swagger) description rather than a schema."""
     return isinstance(contents, dict) and ("openapi" in contents or "swagger" in contents)

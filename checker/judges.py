@@ -193,7 +193,7 @@ def dependency_lists(view: View, other: View) -> dict[str, list[Any]]:
 
 
 def _dependent_names(view: View, other: View) -> set[tuple[str, str]]:
-    found = set()
+    found: set[tuple[str, str]] = set()
     listed = view.keywords.get("dependentRequired")
     mappings = [listed if isinstance(listed, dict) else {}, dependency_lists(view, other)]
     for mapping in mappings:

@@ -8,7 +8,7 @@ import os
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -100,7 +100,8 @@ def load_document(path: str, data: bytes, shown_as: str | None = None) -> Docume
         version = contents.get("openapi", contents.get("swagger"))
         raise InvalidSchemaError(f"{name}: unsupported OpenAPI version {version!r}; schema-diff reads OpenAPI 3.0 and 3.1")
     if draft is None:
-        raise InvalidSchemaError(f"{name}: unknown $schema {contents['$schema']!r}; schema-diff reads drafts 4, 6, 7, 2019-09 and 2020-12")
+        # draft_of returns None only for an object whose $schema it does not know.
+        raise InvalidSchemaError(f"{name}: unknown $schema {cast(dict[str, Any], contents)['$schema']!r}; schema-diff reads drafts 4, 6, 7, 2019-09 and 2020-12")
     return Document(path, contents, draft, data, name)
 
 

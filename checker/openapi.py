@@ -13,7 +13,7 @@ import dataclasses
 import json
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from checker.documents import Document
 from checker.jsonvalues import join, same, show
@@ -285,7 +285,7 @@ class OpenAPIComparison:
         old_responses = {str(status): value for status, value in _mapping(old.node, "responses").items()}
         new_responses = {str(status): value for status, value in _mapping(new.node, "responses").items()}
         old_at, new_at = join(old.pointer, "responses"), join(new.pointer, "responses")
-        for status in sorted(old_responses.keys() | new_responses.keys(), key=str):  # type: ignore[union-attr]
+        for status in sorted(old_responses.keys() | new_responses.keys(), key=str):
             if status not in old_responses:
                 self._add(pair, "response-status-added", None, join(new_at, status), f"response {status} added; old clients do not expect it",
                           keyword="responses", new_value=str(status))
@@ -293,23 +293,23 @@ class OpenAPIComparison:
                 self._add(pair, "response-status-removed", join(old_at, status), None, f"response {status} removed",
                           keyword="responses", old_value=str(status))
             else:
-                old_response, old_pointer = resolve_local(self.old.contents, old_responses[status], join(old_at, status))  # type: ignore[index]
-                new_response, new_pointer = resolve_local(self.new.contents, new_responses[status], join(new_at, status))  # type: ignore[index]
+                old_response, old_pointer = resolve_local(self.old.contents, old_responses[status], join(old_at, status))
+                new_response, new_pointer = resolve_local(self.new.contents, new_responses[status], join(new_at, status))
                 if isinstance(old_response, dict) and isinstance(new_response, dict):
                     self._compare_content(old_response, new_response, old_pointer, new_pointer, dataclasses.replace(pair, type_name=f"{pair.type_name} {status}"))
 
     def _compare_content(self, old: dict[str, Any], new: dict[str, Any], old_pointer: str, new_pointer: str, pair: Pair) -> None:
-        old_content = old.get("content") if isinstance(old.get("content"), dict) else {}
-        new_content = new.get("content") if isinstance(new.get("content"), dict) else {}
+        old_content = cast(dict[str, Any], old.get("content")) if isinstance(old.get("content"), dict) else {}
+        new_content = cast(dict[str, Any], new.get("content")) if isinstance(new.get("content"), dict) else {}
         side = pair.side or "request"
-        for media_type in sorted(old_content.keys() | new_content.keys()):  # type: ignore[union-attr]
+        for media_type in sorted(old_content.keys() | new_content.keys()):
             old_at, new_at = join(old_pointer, "content", media_type), join(new_pointer, "content", media_type)
             if media_type not in old_content:
                 self._add(pair, f"{side}-media-type-added", None, new_at, f"{side} media type {media_type} added", keyword="content", new_value=media_type)
             elif media_type not in new_content:
                 self._add(pair, f"{side}-media-type-removed", old_at, None, f"{side} media type {media_type} removed", keyword="content", old_value=media_type)
             else:
-                old_media, new_media = old_content[media_type], new_content[media_type]  # type: ignore[index]
+                old_media, new_media = old_content[media_type], new_content[media_type]
                 if isinstance(old_media, dict) and isinstance(new_media, dict) and ("schema" in old_media or "schema" in new_media):
                     self.walker.compare(old_media.get("schema", True), new_media.get("schema", True),
                                         pair.within(pair.old.at(join(old_at, "schema")), pair.new.at(join(new_at, "schema"))))
@@ -328,7 +328,7 @@ class OpenAPIComparison:
             if name not in new_schemas:
                 self._add(pair, "component-removed", pointer, None, f"component schema {show(name)} removed", keyword="schemas", old_value=name)
                 continue
-            uses = {side: self.old_usage.get(pointer, {}).get(side, set()) | self.new_usage.get(pointer, {}).get(side, set())
+            uses: dict[str | None, set[str]] = {side: self.old_usage.get(pointer, {}).get(side, set()) | self.new_usage.get(pointer, {}).get(side, set())
                     for side in ("request", "response")}
             for side in [side for side, labels in uses.items() if labels] or [None]:
                 self.walker.compare(old_schemas[name], new_schemas[name], dataclasses.replace(pair, side=side))

@@ -31,8 +31,8 @@ def line_of(text: str, pointer: str, yaml_syntax: bool = False) -> int | None:
 def lines_of(text: str, pointers: list[str], yaml_syntax: bool = False) -> dict[str, int]:
     """The 1-based lines of several pointers, found in one pass over the text."""
     if yaml_syntax:
-        found = {pointer: _yaml_line(text, pointer_tokens(pointer)) for pointer in pointers}
-        return {pointer: line for pointer, line in found.items() if line is not None}
+        yaml_lines = {pointer: _yaml_line(text, pointer_tokens(pointer)) for pointer in pointers}
+        return {pointer: line for pointer, line in yaml_lines.items() if line is not None}
     if "\n" not in text.strip():
         # A document on one line (as many generators write them) has every node on line 1.
         return {pointer: 1 for pointer in pointers}

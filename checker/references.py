@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import referencing
 import referencing.exceptions
@@ -13,6 +13,10 @@ from referencing import Registry, Resource
 from checker.documents import Document, DocumentSet
 from checker.errors import UnresolvableReferenceError
 from checker.jsonvalues import join
+
+if TYPE_CHECKING:
+    # `referencing` exports Resolver only from its private module (checked with referencing 0.37).
+    from referencing._core import Resolver
 
 LOCAL_SCHEME = "file"
 
@@ -24,7 +28,7 @@ class Target:
     document: Document
     pointer: str
     node: Any
-    resolver: referencing.Resolver[Any]
+    resolver: Resolver[Any]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,18 +52,18 @@ class References:
         self._registry: Registry[Any] | None = None
         self._pointers: dict[str, dict[int, str]] = {}
 
-    def resolver(self, document: Document) -> referencing.Resolver[Any]:
+    def resolver(self, document: Document) -> Resolver[Any]:
         """A resolver whose base is the document, honouring a root `$id`."""
         resource = document.draft.specification.create_resource(document.contents)
         return self._get_registry().resolver(base_uri=self._uri_of(document)).in_subresource(resource)
 
-    def enter(self, resolver: referencing.Resolver[Any], document: Document, node: Any) -> referencing.Resolver[Any]:
+    def enter(self, resolver: Resolver[Any], document: Document, node: Any) -> Resolver[Any]:
         """The resolver inside a subschema, which changes only where the subschema has an id."""
         if isinstance(node, dict) and document.draft.id_keyword in node:
             return resolver.in_subresource(document.draft.specification.create_resource(node))
         return resolver
 
-    def resolve(self, resolver: referencing.Resolver[Any], ref: str, document: Document) -> Target | Remote:
+    def resolve(self, resolver: Resolver[Any], ref: str, document: Document) -> Target | Remote:
         """Follow one `$ref`; raise UnresolvableReferenceError when a local one leads nowhere."""
         try:
             resolved = resolver.lookup(ref)
@@ -76,8 +80,10 @@ class References:
 
     def _get_registry(self) -> Registry[Any]:
         if self._registry is None:
+            # mypy sees no parameters on Resource, because referencing's stub (0.37) marks its attrs
+            # classes with the pre-PEP 681 `__dataclass_transform__` name, which mypy does not read.
             resources = [
-                (self._uri_of(document), Resource(document.contents, document.draft.specification))
+                (self._uri_of(document), Resource(document.contents, document.draft.specification))  # type: ignore[call-arg]
                 for document in self._documents
             ]
             self._registry = Registry().with_resources(resources).crawl()
@@ -89,7 +95,7 @@ class References:
                 return uri
         return document.uri
 
-    def _locate(self, node: Any, resolver: referencing.Resolver[Any], ref: str) -> tuple[Document, str]:
+    def _locate(self, node: Any, resolver: Resolver[Any], ref: str) -> tuple[Document, str]:
         # `referencing` keeps the base URI private; it names the resource holding the node.
         base = resolver._base_uri  # noqa: SLF001
         fragment = urllib.parse.unquote(ref.partition("#")[2])

@@ -10,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from typing import Any
-
-import referencing
+from typing import TYPE_CHECKING, Any
 
 from checker.documents import Document, DocumentSet
 from checker.drafts import is_openapi
@@ -26,6 +24,10 @@ from checker.references import References, Remote, Target
 from checker.rules import RULES
 from checker.views import UNION_KEYWORDS, Branch, View, is_annotation, make_view
 
+if TYPE_CHECKING:
+    # `referencing` exports Resolver only from its private module (checked with referencing 0.37).
+    from referencing._core import Resolver
+
 #: Keywords whose value is one subschema, compared as "accepts anything" when absent.
 SINGLE_SUBSCHEMAS = ("propertyNames", "then", "else", "contentSchema")
 
@@ -36,7 +38,7 @@ class Place:
 
     document: Document
     pointer: str
-    resolver: referencing.Resolver[Any] | None = None
+    resolver: Resolver[Any] | None = None
 
     def down(self, *tokens: str | int) -> Place:
         return Place(self.document, join(self.pointer, *tokens), self.resolver)
@@ -107,9 +109,10 @@ class Comparison:
     def _compare_pair(self, old: Document | None, new: Document | None) -> None:
         path = new.path if new is not None else old.path  # type: ignore[union-attr]
         if old is None:
-            _check_whole(new.contents, Place(new, ""))  # type: ignore[union-attr]
+            assert new is not None, "every compared path comes from one of the two versions"
+            _check_whole(new.contents, Place(new, ""))
             self.changes.append(Change("schema-added", RULES["schema-added"].breaks, path, None, "", None, None,
-                                       f"new document {path}", type_name=_name_of(new.contents), type_pointer=""))  # type: ignore[union-attr]
+                                       f"new document {path}", type_name=_name_of(new.contents), type_pointer=""))
             return
         if new is None:
             _check_whole(old.contents, Place(old, ""))
@@ -414,7 +417,7 @@ class Comparison:
             self._report_definitions(old, new, pair, keyword, only_old, only_new)
 
     def _report_definitions(self, old: View, new: View, pair: Pair, keyword: str, only_old: dict[str, Any], only_new: dict[str, Any]) -> None:
-        renamed_to = {}
+        renamed_to: dict[str, str] = {}
         for old_name, old_node in only_old.items():
             for new_name, new_node in only_new.items():
                 if new_name not in renamed_to.values() and same(old_node, new_node):

@@ -29,7 +29,7 @@ import re
 import urllib.parse
 from collections import deque
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # NOTE: `re._parser` is CPython's private regular expression parser. Only the sample
 # strings for `pattern` use it, and every sample is checked with `re.search` before use.
@@ -48,6 +48,10 @@ from checker.metaschemas import check_tree
 from checker.model import Change, Direction, Mode, Report, Severity
 from checker.references import References, Remote
 from checker.rules import SIDE_MODES
+
+if TYPE_CHECKING:
+    # `referencing` exports Resolver only from its private module (checked with referencing 0.37).
+    from referencing._core import Resolver
 
 OLD, NEW = "old", "new"
 
@@ -144,7 +148,7 @@ class Location:
     document: Document
     pointer: str
     node: Any
-    resolver: referencing.Resolver[Any] | None = None
+    resolver: Resolver[Any] | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -262,7 +266,9 @@ class Side:
 
     def _get_registry(self) -> Registry[Any]:
         if self._registry is None:
-            resources = [(document.uri, Resource(document.contents, document.draft.specification)) for document in self.documents]
+            # mypy sees no parameters on Resource, because referencing's stub (0.37) marks its attrs
+            # classes with the pre-PEP 681 `__dataclass_transform__` name, which mypy does not read.
+            resources = [(document.uri, Resource(document.contents, document.draft.specification)) for document in self.documents]  # type: ignore[call-arg]
             self._registry = Registry().with_resources(resources).crawl()
         return self._registry
 

@@ -10,7 +10,7 @@ import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from checker.documents import DocumentSet
 from checker.errors import DownloadError, IntegrityError, InvalidSourceError, PackageNotFoundError
@@ -112,7 +112,7 @@ def _fetch_metadata(package: NpmPackage, registry: str, options: SourceOptions) 
 def _resolve_version(package: NpmPackage, metadata: dict[str, Any], registry: str) -> str:
     """Return the exact version that VERSION names, which may be a dist-tag such as `latest`."""
     versions = metadata["versions"]
-    tags = metadata.get("dist-tags") if isinstance(metadata.get("dist-tags"), dict) else {}
+    tags = cast(dict[str, Any], metadata.get("dist-tags")) if isinstance(metadata.get("dist-tags"), dict) else {}
     version = package.version
     if version not in versions and isinstance(tags.get(version), str):
         version = tags[version]
