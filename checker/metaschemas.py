@@ -53,17 +53,22 @@ def _shallow_validator(draft: Draft) -> Validator:
     return draft.validator(root)
 
 
-def _inline(node: Any, resolver: Any) -> Any:
+def _inline(node: Any, resolver: Any, names: bool = False) -> Any:
+    # `names` marks a mapping whose keys are names (of properties, definitions), not keywords.
     if isinstance(node, list):
         return [_inline(value, resolver) for value in node]
     if not isinstance(node, dict):
         return node
-    if isinstance(node.get("$ref"), str):
+    if not names and isinstance(node.get("$ref"), str):
         resolved = resolver.lookup(node["$ref"])
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         target = _inline(resolved.contents, resolved.resolver)
         return {**siblings, "allOf": [target]} if siblings else target
-    return {key: _inline(value, resolver) for key, value in node.items() if key not in _IDENTIFIERS}
+    return {
+        key: _inline(value, resolver, names=not names and key in _NAME_MAPS)
+        for key, value in node.items()
+        if names or key not in _IDENTIFIERS
+    }
 
 
 # Identifiers would make the inlined copies resources of their own again.

@@ -59,7 +59,7 @@ class References:
 
     def enter(self, resolver: Resolver[Any], document: Document, node: Any) -> Resolver[Any]:
         """The resolver inside a subschema, which changes only where the subschema has an id."""
-        if isinstance(node, dict) and document.draft.id_keyword in node:
+        if isinstance(node, dict) and isinstance(node.get(document.draft.id_keyword), str):
             return resolver.in_subresource(document.draft.specification.create_resource(node))
         return resolver
 

@@ -200,7 +200,7 @@ class Comparison:
     @staticmethod
     def _entered(node: Any, place: Place, references: References) -> Place:
         # Only a subschema with its own id changes the base URI references resolve against.
-        if isinstance(node, dict) and place.document.draft.id_keyword in node:
+        if isinstance(node, dict) and isinstance(node.get(place.document.draft.id_keyword), str):
             resolver = place.resolver or references.resolver(place.document)
             return dataclasses.replace(place, resolver=references.enter(resolver, place.document, node))
         return place

@@ -207,7 +207,7 @@ class Side:
             else:
                 return None
             pointer = join(pointer, token)
-            if isinstance(node, dict) and location.document.draft.id_keyword in node:
+            if isinstance(node, dict) and isinstance(node.get(location.document.draft.id_keyword), str):
                 # A subschema with its own id changes the base its references resolve against.
                 resolver = self._references.enter(resolver or self._references.resolver(location.document), location.document, node)
         return Location(location.document, pointer, node, resolver)
