@@ -184,6 +184,7 @@ MAX_YAML_NODES = 5_000_000
 
 def _check_expansion(name: str, root: yaml.Node | None) -> None:
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
     while stack:
         node, children_done = stack.pop()
@@ -191,9 +192,13 @@ def _check_expansion(name: str, root: yaml.Node | None) -> None:
             continue
         children = _children(node)
         if not children_done and children:
+            if any(id(child) in open_nodes for child in children):
+                raise DocumentParseError(f"{name}: a YAML alias contains itself, so the document never ends; refusing to read it")
+            open_nodes.add(id(node))
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
+        open_nodes.discard(id(node))
         # An alias is the same node object again, so its size counts once per use.
         size = 1 + sum(sizes.get(id(child), 1) for child in children)
         if size > MAX_YAML_NODES:
