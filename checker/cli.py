@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -143,9 +144,13 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
                        output_format="json" if output_format == "json" else "text")
         return
     witnesses = output_format == "json" or explain
+    if semver_gate and not (request_options["old_version"] and request_options["new_version"]) and not _versions_possible(request_options):
+        raise UsageError("--semver needs both versions: name version folders of the store, or give --old-version and --new-version")
     outcome = run(_request(**request_options, locate_lines=output_format in ANNOTATING_FORMATS, witnesses=witnesses))
+    if semver_gate and outcome.verdict is None:
+        raise UsageError("--semver needs both versions: name version folders of the store, or give --old-version and --new-version")
     report = outcome.report
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     use_color = color if color is not None else stream.isatty()
     write_report(output_format, report, stream, use_color, include_cosmetic)
     for stale in report.stale:
@@ -157,6 +162,12 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
     if strict and report.stale:
         code = max(code, EXIT_BREAKING)
     context.exit(code)
+
+
+def _versions_possible(request_options: dict[str, Any]) -> bool:
+    # Versions may come from the sources themselves (store folders, packages, manifests),
+    # which only reading them tells; other sources can be rejected before any output.
+    return bool(request_options["latest"]) or any(not source.startswith("git:") for source in request_options["sources"]) or bool(request_options["against"])
 
 
 def _semver_exit(outcome: Outcome, code: int) -> int:
@@ -236,7 +247,7 @@ def changelog(package: str | None, store: Path, git_tags: tuple[str, str] | None
     """Release notes for every consecutive pair of versions, newest first."""
     history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir, config)
     reports = history.changelog(Mode(mode))
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     if output_format == "markdown":
         write_changelog_markdown(reports, stream, "Changelog", include_cosmetic)
     elif output_format == "html":
@@ -260,7 +271,7 @@ def transitive(context: click.Context, version: str | None, package: str | None,
     history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir, config)
     newest = history.release(version) if version else None
     reports = history.transitive(newest, Mode(mode))
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     if output_format == "json":
         write_transitive_json(reports, stream)
     else:
@@ -319,6 +330,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader of stdout went away (`| head`): nothing more to say.
         sys.stderr.close()
+        return EXIT_ERROR
+    except Exception as error:  # noqa: BLE001
+        # A bug, not bad input. Python would exit with 1, which a CI gate reads as
+        # "breaking changes found"; exit 2 says the run failed. SCHEMA_DIFF_DEBUG=1 re-raises
+        # for the traceback.
+        if os.environ.get("SCHEMA_DIFF_DEBUG"):
+            raise
+        click.echo(f"schema-diff: internal error: {type(error).__name__}: {error} "
+                   "(set SCHEMA_DIFF_DEBUG=1 for the traceback, and please report it with the inputs)", err=True)
         return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_OK
 

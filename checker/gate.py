@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from checker.documents import DocumentSet
+from checker.documents import Document, DocumentSet
 from checker.model import Change, Report, Severity
-from checker.positions import line_of, pointer_tokens
+from checker.positions import lines_of, pointer_tokens
 from checker.project import Declaration, Project, declaration_text
 
 EXIT_OK, EXIT_BREAKING = 0, 1
@@ -45,26 +45,47 @@ def _describe(declaration: Declaration) -> str:
 
 def locate(report: Report, old: DocumentSet, new: DocumentSet) -> Report:
     """Give each change the file it is shown on and its line there, for annotations."""
-    texts: dict[tuple[int, str], str] = {}
+    placed = [_placement(change, old, new) for change in report.changes]
+    wanted: dict[tuple[int, str], set[str]] = {}
+    for placement in placed:
+        if placement is not None:
+            side, document, pointer = placement
+            wanted.setdefault((id(side), document.path), set()).add(pointer)
+
+    # One pass over each document's text finds the lines of all its pointers.
+    lines: dict[tuple[int, str], dict[str, int]] = {}
+    for placement in placed:
+        if placement is None:
+            continue
+        side, document, _ = placement
+        key = (id(side), document.path)
+        if key not in lines:
+            text = document.data.decode("utf-8", errors="replace")
+            lines[key] = lines_of(text, sorted(wanted[key]), yaml_syntax=document.path.endswith((".yaml", ".yml")))
+
     changes = []
-    for change in report.changes:
-        # Annotations go on the new file; a removed node is shown at its nearest ancestor there.
-        side, pointer = new, change.new_pointer
-        document = side.documents.get(change.schema) or (next(iter(side.documents.values())) if side.single_file else None)
-        if document is None:
-            side, pointer = old, change.old_pointer
-            document = side.documents.get(change.schema)
-        if document is None:
+    for change, placement in zip(report.changes, placed):
+        if placement is None:
             changes.append(change)
             continue
-        if pointer is None:
-            pointer = _existing_ancestor(document.contents, change.old_pointer or "")
-        key = (id(side), document.path)
-        if key not in texts:
-            texts[key] = document.data.decode("utf-8", errors="replace")
-        line = line_of(texts[key], pointer, yaml_syntax=document.path.endswith((".yaml", ".yml")))
+        side, document, pointer = placement
+        line = lines[(id(side), document.path)].get(pointer)
         changes.append(dataclasses.replace(change, file=_file_of(side, document.path), line=line))
     return dataclasses.replace(report, changes=tuple(changes))
+
+
+def _placement(change: Change, old: DocumentSet, new: DocumentSet) -> tuple[DocumentSet, Document, str] | None:
+    # Annotations go on the new file; a removed node is shown at its nearest ancestor there.
+    side, pointer = new, change.new_pointer
+    document = side.documents.get(change.schema) or (next(iter(side.documents.values())) if side.single_file else None)
+    if document is None:
+        side, pointer = old, change.old_pointer
+        document = side.documents.get(change.schema)
+    if document is None:
+        return None
+    if pointer is None:
+        pointer = _existing_ancestor(document.contents, change.old_pointer or "")
+    return side, document, pointer
 
 
 def _existing_ancestor(contents: object, pointer: str) -> str:

@@ -14,6 +14,7 @@ import yaml
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _SCALAR = re.compile(r"[^,\]\}\s]+")
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', re.DOTALL)
 
 
 def pointer_tokens(pointer: str) -> list[str]:
@@ -48,23 +49,27 @@ class _Search:
 
     def __init__(self, targets: dict[tuple[str, ...], str], prefixes: set[tuple[str, ...]], found: dict[str, int]) -> None:
         self.targets, self.prefixes, self.found = targets, prefixes, found
+        #: Paths with a sought path below them: the only containers worth entering.
+        self.parents = {prefix[:-1] for prefix in prefixes if prefix}
+        # The scan only moves forward, so lines are counted from the last place counted.
+        self.counted_to, self.line = 0, 1
+
+    def line_at(self, text: str, position: int) -> int:
+        self.line += text.count("\n", self.counted_to, position)
+        self.counted_to = position
+        return self.line
 
 
 def _scan_value(text: str, position: int, path: tuple[str, ...], search: _Search) -> int:
     """Scan the value starting at `position`, recording sought lines; return the position after it."""
     if path in search.targets:
-        search.found[search.targets[path]] = text.count("\n", 0, position) + 1
+        search.found[search.targets[path]] = search.line_at(text, position)
     character = text[position] if position < len(text) else ""
-    if character not in "{[" or not any(len(prefix) > len(path) and prefix[: len(path)] == path for prefix in _longer(search, path)):
+    if character not in "{[" or path not in search.parents:
         return _skip_value(text, position)
     if character == "{":
         return _scan_object(text, position, path, search)
     return _scan_array(text, position, path, search)
-
-
-def _longer(search: _Search, path: tuple[str, ...]) -> list[tuple[str, ...]]:
-    # Only the prefixes one token longer matter: they are the children worth entering.
-    return [prefix for prefix in search.prefixes if len(prefix) == len(path) + 1]
 
 
 def _scan_object(text: str, position: int, path: tuple[str, ...], search: _Search) -> int:
@@ -105,22 +110,17 @@ def _skip_value(text: str, position: int) -> int:
         match = _STRING.match(text, position)
         return match.end() if match else len(text)
     if character in "{[":
-        closing = {"{": "}", "[": "]"}[character]
-        depth, position = 0, position
-        while position < len(text):
-            character = text[position]
-            if character == '"':
-                match = _STRING.match(text, position)
-                position = match.end() if match else len(text)
+        # Jump from one bracket or string to the next; strings are skipped whole, so a
+        # bracket inside a string never counts.
+        depth = 0
+        for match in _STRUCTURE.finditer(text, position):
+            token = match.group()
+            if token[0] == '"':
                 continue
-            if character in "{[":
-                depth += 1
-            elif character in "}]":
-                depth -= 1
-                if depth == 0:
-                    return position + 1
-            position += 1
-        return position
+            depth += 1 if token in "{[" else -1
+            if depth == 0:
+                return match.end()
+        return len(text)
     match = _SCALAR.match(text, position)
     return match.end() if match else position + 1
 
