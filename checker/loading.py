@@ -175,7 +175,55 @@ def _parse_yaml(name: str, text: str) -> Any:
         raise DocumentParseError(f"{name}: invalid YAML: {error}") from error
 
 
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SafeLoader(_BaseLoader):  # type: ignore[misc]
+    """YAML's safe loader, held to what JSON can say.
+
+    Dates stay strings (JSON has no date type), keys that YAML reads as numbers or booleans
+    become their JSON text (`200:` is "200"), and duplicate keys, binary values and
+    non-finite numbers are rejected, as they are in JSON files.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _json_key(self.construct_object(key_node, deep=True), key_node)
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_yaml_binary(self, node: yaml.ScalarNode) -> Any:
+        raise yaml.constructor.ConstructorError(None, None, "binary values (!!binary) are not JSON", node.start_mark)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value} is not a JSON number", node.start_mark)
+        return value
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:binary", _SafeLoader.construct_yaml_binary)
+_SafeLoader.add_constructor("tag:yaml.org,2002:float", _SafeLoader.construct_yaml_float)
+_SafeLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node))
+
+
+def _json_key(key: Any, node: yaml.Node) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool) or key is None:
+        return json.dumps(key)
+    if isinstance(key, (int, float)):
+        return str(key)
+    raise yaml.constructor.ConstructorError(None, None, f"a mapping key must be a string, not {type(key).__name__}", node.start_mark)
 
 #: The most nodes a YAML document may stand for once its aliases are expanded, against
 #: "billion laughs" files whose few lines expand to billions of values.
