@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from checker.errors import ProjectFileError
 from checker.jsonvalues import same
 from checker.model import Change, Mode
@@ -60,7 +62,10 @@ class Declaration:
         return not self.has_value or same(_value_of(change), self.value)
 
     def _matches_pointer(self, change: Change) -> bool:
-        pointers = {change.new_pointer, change.old_pointer} - {None}
+        pointers = {pointer for pointer in (change.new_pointer, change.old_pointer) if pointer is not None}
+        if self.type is not None and change.type_pointer is not None:
+            # With a type, the pointer is inside the type, so it covers every place the type is inlined.
+            pointers = {pointer[len(change.type_pointer):] for pointer in pointers if pointer.startswith(change.type_pointer)}
         # "/enum" names the keyword; the change points at the subschema holding it.
         with_keyword = {f"{pointer}/{change.keyword}" for pointer in pointers if change.keyword}
         return self.pointer in pointers | with_keyword
@@ -125,7 +130,13 @@ def read_project(path: Path) -> Project:
     return _project(path, data, "declared")
 
 
+_SETTINGS = frozenset({"declared", "modes", "ignore"})
+
+
 def _project(path: Path, table: dict[str, Any], declared_table: str) -> Project:
+    unknown = sorted(set(table) - _SETTINGS)
+    if unknown:
+        raise ProjectFileError(f"{path}: unknown setting {unknown[0]!r}; the project file knows {', '.join(sorted(_SETTINGS))}")
     entries = table.get("declared", [])
     if not isinstance(entries, list):
         raise ProjectFileError(f"{path}: `declared` must be an array of tables ([[declared]])")
@@ -151,6 +162,8 @@ def _declaration(path: Path, position: int, entry: Any) -> Declaration:
     if unknown:
         raise ProjectFileError(f"{where}: unknown key {sorted(unknown)[0]!r}")
     rule = entry.get("rule")
+    if rule is None:
+        raise ProjectFileError(f"{where}: missing `rule`; `schema-diff rules` lists the rule ids")
     if rule not in RULES:
         raise ProjectFileError(f"{where}: unknown rule {rule!r}; `schema-diff rules` lists them")
     reason = entry.get("reason")
@@ -158,9 +171,18 @@ def _declaration(path: Path, position: int, entry: Any) -> Declaration:
         raise ProjectFileError(f"{where}: a declaration needs a non-empty reason")
     if "type" not in entry and "schema" not in entry:
         raise ProjectFileError(f"{where}: name a `type` or a `schema` the declaration applies to")
+    pointer = entry.get("pointer")
+    if pointer is not None and (not isinstance(pointer, str) or (pointer and not pointer.startswith("/"))):
+        raise ProjectFileError(f"{where}: `pointer` must be a JSON Pointer such as \"/properties/status\" (or \"\" for the root)")
+    version = _string(where, entry, "version")
+    if version is not None:
+        try:
+            Version(version)
+        except InvalidVersion as error:
+            raise ProjectFileError(f"{where}: `version` {version!r} is not a valid version number") from error
     return Declaration(
-        rule=rule, reason=reason, type=entry.get("type"), schema=entry.get("schema"), pointer=entry.get("pointer"),
-        value=entry.get("value"), has_value="value" in entry, version=_string(where, entry, "version"),
+        rule=rule, reason=reason, type=entry.get("type"), schema=entry.get("schema"), pointer=pointer,
+        value=entry.get("value"), has_value="value" in entry, version=version,
     )
 
 
@@ -176,11 +198,15 @@ def _string(where: str, entry: dict[str, Any], key: str) -> str | None:
 def declaration_text(change: Change, reason: str, table: str = "declared") -> str:
     """A TOML `[[declared]]` entry that covers exactly this change."""
     lines = [f"[[{table}]]", f"rule = {_toml(change.rule)}"]
+    pointer = change.new_pointer if change.new_pointer is not None else change.old_pointer
     if change.type_name:
         lines.append(f"type = {_toml(change.type_name)}")
+        inside = pointer[len(change.type_pointer):] if pointer and change.type_pointer is not None and pointer.startswith(change.type_pointer) else ""
+        if inside:
+            # Narrows the entry to this place inside the type, wherever the type is inlined.
+            lines.append(f"pointer = {_toml(inside)}")
     else:
         lines.append(f"schema = {_toml(change.schema)}")
-        pointer = change.new_pointer if change.new_pointer is not None else change.old_pointer
         lines.append(f"pointer = {_toml(pointer or '')}")
     value = _value_of(change)
     if value is not None and _representable(value):

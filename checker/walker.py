@@ -341,13 +341,20 @@ class Comparison:
             old_pointer, new_pointer = join(old.at("properties"), name), join(new.at("properties"), name)
             if name in old_properties and name in new_properties:
                 self.compare(old_properties[name], new_properties[name], pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
-            elif name in new_properties and _governs_undeclared(old, name):
-                # The old schema already judged this name by its `additionalProperties` schema.
-                self.compare(old.keywords["additionalProperties"], new_properties[name],
-                             pair.within(pair.old.at(old.at("additionalProperties")), pair.new.at(new_pointer)))
-            elif name in old_properties and _governs_undeclared(new, name):
-                self.compare(old_properties[name], new.keywords["additionalProperties"],
-                             pair.within(pair.old.at(old_pointer), pair.new.at(new.at("additionalProperties"))))
+            elif name in new_properties and (governing := _undeclared_schema(old, name)) is not None:
+                # The old schema already judged this name, by a pattern or `additionalProperties`;
+                # when both judge it alike, the property is only newly named.
+                found = len(self.changes)
+                self.compare(governing[0], new_properties[name], pair.within(pair.old.at(governing[1]), pair.new.at(new_pointer)))
+                if len(self.changes) == found:
+                    self.changes.append(pair.change("property-added", None, new_pointer, keyword="properties", new_value=name,
+                                                    message=f"property {show(name)} added; the old schema allowed it already"))
+            elif name in old_properties and (governing := _undeclared_schema(new, name)) is not None:
+                found = len(self.changes)
+                self.compare(old_properties[name], governing[0], pair.within(pair.old.at(old_pointer), pair.new.at(governing[1])))
+                if len(self.changes) == found:
+                    self.changes.append(pair.change("property-removed", old_pointer, None, keyword="properties", old_value=name,
+                                                    message=f"property {show(name)} removed; the new schema still allows it, but readers lose the named field"))
             elif name in new_properties:
                 _check_whole(new_properties[name], pair.new.at(new_pointer))
                 closed = _is_closed(old, name)
@@ -597,9 +604,21 @@ def _mapping(view: View, keyword: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _governs_undeclared(view: View, name: str) -> bool:
-    """Whether a name the view does not declare falls to an `additionalProperties` schema."""
-    return isinstance(view.keywords.get("additionalProperties"), dict) and not _matching_pattern(view, name)
+def _undeclared_schema(view: View, name: str) -> tuple[Any, str] | None:
+    """The schema (and its pointer) a name the view does not declare falls to, if not "anything".
+
+    A matching `patternProperties` schema comes first; else an `additionalProperties` schema.
+    """
+    # TODO: a name several patterns match must satisfy all of them; only the first is judged.
+    for pattern, schema in _mapping(view, "patternProperties").items():
+        try:
+            if re.search(pattern, name):
+                return schema, join(view.at("patternProperties"), pattern)
+        except re.error:
+            continue
+    if isinstance(view.keywords.get("additionalProperties"), dict):
+        return view.keywords["additionalProperties"], view.at("additionalProperties")
+    return None
 
 
 def _matching_pattern(view: View, name: str) -> bool:

@@ -68,6 +68,7 @@ reason = "{REASON}"
 [[declared]]
 rule = "default-changed"
 type = "AlienError"
+pointer = "/properties/internal"
 value = true
 reason = "{REASON}"
 
