@@ -147,6 +147,8 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
     if semver_gate and not (request_options["old_version"] and request_options["new_version"]) and not _versions_possible(request_options):
         raise UsageError("--semver needs both versions: name version folders of the store, or give --old-version and --new-version")
     outcome = run(_request(**request_options, locate_lines=output_format in ANNOTATING_FORMATS, witnesses=witnesses))
+    for note in outcome.old.notes + outcome.new.notes:
+        click.echo(f"schema-diff: note: {note}", err=True)
     if semver_gate and outcome.verdict is None:
         raise UsageError("--semver needs both versions: name version folders of the store, or give --old-version and --new-version")
     report = outcome.report

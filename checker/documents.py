@@ -35,6 +35,10 @@ class DocumentSet:
     version: str | None = None
     #: Whether the source named one file, not a folder (reports then name the file only).
     single_file: bool = False
+    #: The folder on disk the documents were read from, when they were (for annotations).
+    folder: str | None = None
+    #: What the reader left out and why, for the user to see (a link leading outside the folder).
+    notes: tuple[str, ...] = ()
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.documents.values())

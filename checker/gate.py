@@ -106,9 +106,8 @@ def _existing_ancestor(contents: object, pointer: str) -> str:
 def _file_of(documents: DocumentSet, path: str) -> str:
     if documents.single_file:
         return documents.source
-    if os.path.isdir(documents.source):
-        return os.path.normpath(os.path.join(documents.source, path))
-    return path
+    folder = documents.folder or (documents.source if os.path.isdir(documents.source) else None)
+    return os.path.normpath(os.path.join(folder, path)) if folder else path
 
 
 def exit_code(report: Report, fail_on: Severity = Severity.BREAKING) -> int:

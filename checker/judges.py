@@ -44,6 +44,9 @@ def allowed_values(view: View) -> dict[Any, Any] | None:
     """The values an `enum` or `const` admits once filtered by `type`, keyed for set comparison."""
     if "const" in view.keywords:
         listed = [view.keywords["const"]]
+        if isinstance(view.keywords.get("enum"), list):
+            # Both must hold: the constant counts only if the enum lists it too.
+            listed = [value for value in listed if value_key(value) in {value_key(item) for item in view.keywords["enum"]}]
     elif isinstance(view.keywords.get("enum"), list):
         listed = view.keywords["enum"]
     else:

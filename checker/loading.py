@@ -36,27 +36,33 @@ def load_path(path: str | os.PathLike[str]) -> DocumentSet:
 
 def _load_folder(root: Path) -> DocumentSet:
     documents = {}
-    for file in _schema_files(root):
+    files, outside = _schema_files(root)
+    for file in files:
         relative = file.relative_to(root).as_posix()
         documents[relative] = load_document(relative, _read(file), shown_as=str(file))
+    notes = tuple(f"{file} links to {os.path.realpath(file)}, outside {root}; not read" for file in outside)
     if not documents:
-        raise EmptySourceError(f"{root}: no schema documents (.json, .yaml, .yml) in this folder")
-    return DocumentSet(str(root), documents)
+        reason = f" ({len(outside)} linked from outside it, which are not read)" if outside else ""
+        raise EmptySourceError(f"{root}: no schema documents (.json, .yaml, .yml) in this folder{reason}")
+    return DocumentSet(str(root), documents, folder=str(root), notes=notes)
 
 
-def _schema_files(root: Path) -> list[Path]:
-    # Sorted so that every run reads and reports documents in the same order. Links to
-    # folders are not followed (so link loops end), and a linked file is read only when
-    # it lies inside the compared folder.
-    found = []
+def _schema_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """The schema files under a folder, and the linked ones left out because they lead outside it.
+
+    Sorted, so that every run reads and reports documents in the same order. Links to
+    folders are not followed, so link loops end.
+    """
+    found: list[Path] = []
+    outside: list[Path] = []
     real_root = os.path.realpath(root)
     for folder, subfolders, files in os.walk(root):
         subfolders.sort()
         for name in sorted(files):
             file = Path(folder) / name
-            if name.endswith(SCHEMA_SUFFIXES) and _inside(real_root, file):
-                found.append(file)
-    return sorted(found)
+            if name.endswith(SCHEMA_SUFFIXES):
+                (found if _inside(real_root, file) else outside).append(file)
+    return sorted(found), sorted(outside)
 
 
 def _inside(real_root: str, file: Path) -> bool:

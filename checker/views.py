@@ -175,6 +175,11 @@ def _can_merge(view: View, branch: Branch, keyword: str) -> bool:
     node = branch.node
     if not isinstance(node, dict) or "$ref" in node:
         return False
+    # `additionalProperties` sees only the `properties` beside it, so it cannot move
+    # into an object that lists other properties (and the same for items).
+    for closing, listing in (("additionalProperties", ("properties", "patternProperties")), ("additionalItems", ("items",))):
+        if (closing in node and any(key in view.keywords for key in listing)) or (closing in view.keywords and any(key in node for key in listing)):
+            return False
     return not any(key in view.keywords and key != keyword and not is_annotation(key) for key in node)
 
 

@@ -393,9 +393,12 @@ class Comparison:
                                             old_value=before if isinstance(before, bool) else None, new_value=False,
                                             message=f"{keyword} is now false; {noun} beyond those listed are rejected"))
         elif before is False and after is not False:
+            # A schema that asserts something describes entries that are sent, like a map's.
+            described = isinstance(after, dict) and any(not is_annotation(key) for key in after)
             self.changes.append(pair.change(f"{family}-opened", old.holder(keyword), new.pointer, keyword=keyword,
                                             old_value=False, new_value=after if isinstance(after, bool) else None,
-                                            message=f"{keyword} is no longer false; {noun} beyond those listed are allowed"))
+                                            message=f"{keyword} is no longer false; {noun} beyond those listed are allowed",
+                                            closed=described))
         elif before is not False and after is not False:
             old_pointer = old.at(keyword) if keyword in old.keywords else old.pointer
             new_pointer = new.at(keyword) if keyword in new.keywords else new.pointer
@@ -525,6 +528,9 @@ CHILDREN = (
 
 
 def _check(node: Any, place: Place) -> None:
+    if isinstance(node, bool) and place.document.draft.boolean_exclusive_bounds:
+        # Draft 4 has no boolean schemas; here `True` stands for a keyword left out.
+        return
     check_node(node, place.document.draft, place.document.shown_as or place.document.path, place.pointer)
 
 
@@ -618,7 +624,15 @@ def _undeclared_schema(view: View, name: str) -> tuple[Any, str] | None:
             continue
     if isinstance(view.keywords.get("additionalProperties"), dict):
         return view.keywords["additionalProperties"], view.at("additionalProperties")
+    if name in _names(view, "required"):
+        # A required name the schema does not describe may hold any value.
+        return True, view.holder("required")
     return None
+
+
+def _names(view: View, keyword: str) -> list[str]:
+    value = view.keywords.get(keyword)
+    return [name for name in value if isinstance(name, str)] if isinstance(value, list) else []
 
 
 def _matching_pattern(view: View, name: str) -> bool:

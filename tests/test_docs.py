@@ -25,11 +25,11 @@ RULES_PAGE = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 #: A table row whose first cell is a rule id in backticks.
 RULE_ROW = re.compile(r"^\| `(?P<id>[a-z0-9-]+)` \|")
 
-#: The Breaks cell: directions, then optionally the variant in a closed object or for a
-#: required parameter, in brackets.
+#: The Breaks cell: directions, then optionally the variant (in a closed object, for a
+#: required parameter, when a schema describes the entries), in brackets.
 BREAKS_CELL = re.compile(
     r"^(?P<breaks>none|[a-z]+(?:, [a-z]+)*)"
-    r"(?: \((?P<variant>[a-z]+(?:, [a-z]+)*) (?:in a closed object|for a required parameter)\))?$"
+    r"(?: \((?P<variant>[a-z]+(?:, [a-z]+)*) (?:in a closed object|for a required parameter|when a schema describes the entries)\))?$"
 )
 
 #: A severity cell: the plain severity, then optionally "; closed: X" or "; required: X".
