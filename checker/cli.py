@@ -314,6 +314,11 @@ def rules_command(output_format: str) -> int:
     return EXIT_OK
 
 
+def one_line(text: str) -> str:
+    """Escape line breaks and other control characters, so that a message stays one line."""
+    return "".join(character if character.isprintable() or character == " " else repr(character)[1:-1] for character in text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code: 0 clean, 1 breaking changes, 2 error."""
     try:
@@ -321,13 +326,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exit_request:
         return exit_request.exit_code
     except click.ClickException as error:
-        click.echo(f"schema-diff: error: {error.format_message()}", err=True)
+        click.echo(f"schema-diff: error: {one_line(error.format_message())}", err=True)
         return EXIT_ERROR
     except click.exceptions.Abort:
         click.echo("schema-diff: aborted", err=True)
         return EXIT_ERROR
     except SchemaDiffError as error:
-        click.echo(f"schema-diff: error: {error}", err=True)
+        click.echo(f"schema-diff: error: {one_line(str(error))}", err=True)
         return EXIT_ERROR
     except BrokenPipeError:
         # The reader of stdout went away (`| head`): nothing more to say.
@@ -339,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # for the traceback.
         if os.environ.get("SCHEMA_DIFF_DEBUG"):
             raise
-        click.echo(f"schema-diff: internal error: {type(error).__name__}: {error} "
+        click.echo(f"schema-diff: internal error: {type(error).__name__}: {one_line(str(error))} "
                    "(set SCHEMA_DIFF_DEBUG=1 for the traceback, and please report it with the inputs)", err=True)
         return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_OK

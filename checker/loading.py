@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -31,6 +32,8 @@ def load_path(path: str | os.PathLike[str]) -> DocumentSet:
             data, name = _gunzip(root, data), name[: -len(".gz")]
         document = load_document(name, data, shown_as=str(path))
         return DocumentSet(str(path), {document.path: document}, single_file=True)
+    if root.exists():
+        raise SourceNotFoundError(f"{path}: not a regular file or folder")
     raise SourceNotFoundError(f"{path}: no such file or folder")
 
 
@@ -60,8 +63,17 @@ def _schema_files(root: Path) -> tuple[list[Path], list[Path]]:
         subfolders.sort()
         for name in sorted(files):
             file = Path(folder) / name
-            if name.endswith(SCHEMA_SUFFIXES):
-                (found if _inside(real_root, file) else outside).append(file)
+            if not name.endswith(SCHEMA_SUFFIXES):
+                continue
+            if not _inside(real_root, file):
+                outside.append(file)
+            elif file.is_symlink() and not file.exists():
+                raise SourceNotFoundError(f"{file}: cannot be read: No such file or directory")
+            elif not file.is_file():
+                # Reading a FIFO or a device would block or never end.
+                raise SourceNotFoundError(f"{file}: not a regular file; cannot be read")
+            else:
+                found.append(file)
     return sorted(found), sorted(outside)
 
 
@@ -127,9 +139,33 @@ def parse(name: str, data: bytes, yaml_syntax: bool) -> Any:
     except UnicodeDecodeError as error:
         raise DocumentParseError(f"{name}: not UTF-8 text (invalid byte at offset {error.start})") from error
     try:
-        return _parse_yaml(name, text) if yaml_syntax else _parse_json(name, text)
+        contents = _parse_yaml(name, text) if yaml_syntax else _parse_json(name, text)
     except RecursionError as error:
         raise DocumentParseError(f"{name}: nested too deeply to read (more than about {sys.getrecursionlimit()} levels)") from error
+    if _ESCAPED_SURROGATE.search(text) and _has_lone_surrogate(contents):
+        raise DocumentParseError(f"{name}: a string holds a lone UTF-16 surrogate (such as \\ud800), which is not text")
+    return contents
+
+
+# Only an escape can put a surrogate into parsed text, so the values are searched only then.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _parse_json(name: str, text: str) -> Any:
@@ -177,8 +213,18 @@ def _parse_yaml(name: str, text: str) -> Any:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise DocumentParseError(f"{name}: invalid YAML{where}: {error.problem or error.context}") from error
+    except yaml.reader.ReaderError as error:
+        raise DocumentParseError(f"{name}: invalid YAML: {error.reason} (character {error.character!r} at position {error.position})") from error
     except yaml.YAMLError as error:
-        raise DocumentParseError(f"{name}: invalid YAML: {error}") from error
+        raise DocumentParseError(f"{name}: invalid YAML: {' '.join(str(error).split())}") from error
+    except ValueError as error:
+        if "digits" in str(error):
+            # Python refuses to convert integers of thousands of digits.
+            raise DocumentParseError(f"{name}: invalid YAML: an integer has more than {sys.get_int_max_str_digits()} digits") from error
+        raise DocumentParseError(f"{name}: invalid YAML: a value cannot be read ({' '.join(str(error).split())})") from error
+    except (IndexError, TypeError) as error:
+        # PyYAML's constructors fail this way on tagged scalars they cannot read, such as an empty `!!int`.
+        raise DocumentParseError(f"{name}: invalid YAML: a tagged value cannot be read ({error})") from error
 
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -198,6 +244,8 @@ class _SafeLoader(_BaseLoader):  # type: ignore[misc]
     }
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(None, None, f"expected a mapping, found {node.id}", node.start_mark)
         self.flatten_mapping(node)
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -210,6 +258,9 @@ class _SafeLoader(_BaseLoader):  # type: ignore[misc]
     def construct_yaml_binary(self, node: yaml.ScalarNode) -> Any:
         raise yaml.constructor.ConstructorError(None, None, "binary values (!!binary) are not JSON", node.start_mark)
 
+    def construct_not_json(self, node: yaml.Node) -> Any:
+        raise yaml.constructor.ConstructorError(None, None, f"{node.tag.rsplit(':', 1)[-1]} values (!!{node.tag.rsplit(':', 1)[-1]}) are not JSON", node.start_mark)
+
     def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
         value = super().construct_yaml_float(node)
         if not math.isfinite(value):
@@ -218,6 +269,8 @@ class _SafeLoader(_BaseLoader):  # type: ignore[misc]
 
 
 _SafeLoader.add_constructor("tag:yaml.org,2002:binary", _SafeLoader.construct_yaml_binary)
+for _tag in ("set", "omap", "pairs"):
+    _SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _SafeLoader.construct_not_json)
 _SafeLoader.add_constructor("tag:yaml.org,2002:float", _SafeLoader.construct_yaml_float)
 _SafeLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node))
 

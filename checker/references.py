@@ -11,8 +11,9 @@ import referencing.exceptions
 from referencing import Registry, Resource
 
 from checker.documents import Document, DocumentSet
-from checker.errors import UnresolvableReferenceError
+from checker.errors import InvalidSchemaError, UnresolvableReferenceError
 from checker.jsonvalues import join
+from checker.metaschemas import check_tree
 
 if TYPE_CHECKING:
     # `referencing` exports Resolver only from its private module (checked with referencing 0.37).
@@ -86,8 +87,25 @@ class References:
                 (self._uri_of(document), Resource(document.contents, document.draft.specification))  # type: ignore[call-arg]
                 for document in self._documents
             ]
-            self._registry = Registry().with_resources(resources).crawl()
+            try:
+                self._registry = Registry().with_resources(resources).crawl()
+            except (AttributeError, TypeError, ValueError) as error:
+                # Crawling reads identifiers and definitions before any meta-schema check of
+                # the document that holds them: check that document now, to say what is wrong.
+                culprit = self._uncrawlable()
+                if culprit is not None:
+                    check_tree(culprit.contents, culprit.draft, culprit.shown_as or culprit.path, "")
+                name = culprit.shown_as or culprit.path if culprit is not None else "a document"
+                raise InvalidSchemaError(f"{name}: not a valid schema: its identifiers or definitions cannot be read ({error})") from error
         return self._registry
+
+    def _uncrawlable(self) -> Document | None:
+        for document in self._documents:
+            try:
+                Registry().with_resource(self._uri_of(document), Resource(document.contents, document.draft.specification)).crawl()  # type: ignore[call-arg]
+            except (AttributeError, TypeError, ValueError):
+                return document
+        return None
 
     def _uri_of(self, document: Document) -> str:
         for uri, known in self._uris.items():

@@ -140,6 +140,11 @@ class Comparison:
 
     def compare(self, old_node: Any, new_node: Any, pair: Pair) -> None:
         """Compare two subschemas at the pair's places, following `$ref` on each side."""
+        if _has_ref(old_node) or _has_ref(new_node):
+            # A node with a `$ref` is checked before the reference is followed, so a broken
+            # sibling keyword is reported as such, not as a failure to resolve.
+            _check(old_node, pair.old)
+            _check(new_node, pair.new)
         if _defines_beside_ref(old_node) or _defines_beside_ref(new_node):
             # Definitions next to a `$ref` are not part of the schema the `$ref` leads to,
             # yet other references may use them: compare them where they are written.
@@ -318,11 +323,24 @@ class Comparison:
         for position in matching.added:
             branch = new[position]
             _check_whole(branch.node, pair.new.at(branch.pointer))
+            self._check_references(branch.node, pair.new.at(branch.pointer), self.new_references)
             label = _branch_label(new_candidates[position].node)
             rule = "all-of-member-added" if member else "variant-added"
             self.changes.append(pair.change(rule, None, branch.pointer, keyword=new_keyword, new_value=label,
                                             message=f"{new_keyword} {'member' if member else 'variant'} {label} added"
                                                     + ("; old data must now match it too" if member else "; old readers reject data of this variant")))
+
+    def _check_references(self, node: Any, place: Place, references: References) -> None:
+        """Resolve every `$ref` in a subtree reported whole, so that a broken one is an error, not a pass."""
+        pending = [node]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, dict):
+                if isinstance(item.get("$ref"), str):
+                    self._follow({"$ref": item["$ref"]}, place, references)
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
 
     def _candidate(self, position: int, branch: Branch, place: Place, references: References) -> Candidate:
         node, ref = branch.node, None
@@ -357,12 +375,14 @@ class Comparison:
                                                     message=f"property {show(name)} removed; the new schema still allows it, but readers lose the named field"))
             elif name in new_properties:
                 _check_whole(new_properties[name], pair.new.at(new_pointer))
+                self._check_references(new_properties[name], pair.new.at(new_pointer), self.new_references)
                 closed = _is_closed(old, name)
                 reason = "; the old schema allows no undeclared properties and rejects it" if closed else ""
                 self.changes.append(pair.change("property-added", None, new_pointer,
                                                 keyword="properties", new_value=name, message=f"property {show(name)} added{reason}", closed=closed))
             else:
                 _check_whole(old_properties[name], pair.old.at(old_pointer))
+                self._check_references(old_properties[name], pair.old.at(old_pointer), self.old_references)
                 closed = _is_closed(new, name)
                 reason = "; the new schema allows no undeclared properties, so old data that has it is rejected" if closed else "; readers lose the field"
                 self.changes.append(pair.change("property-removed", old_pointer, None,
@@ -581,6 +601,10 @@ def _union_members(view: View) -> tuple[str, tuple[Branch, ...]] | None:
 
 def _strip_annotations(keywords: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in keywords.items() if not is_annotation(key) and key != "nullable"}
+
+
+def _has_ref(node: Any) -> bool:
+    return isinstance(node, dict) and "$ref" in node
 
 
 def _defines_beside_ref(node: Any) -> bool:

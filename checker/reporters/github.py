@@ -16,8 +16,10 @@ LEVELS = {
 
 
 def _escape_data(text: str) -> str:
-    # The runner's escapes for a command's message.
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # The runner's escapes for a command's message; other control characters are written
+    # as Python escapes, so that none reaches the log raw.
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return "".join(character if character.isprintable() or character == " " else repr(character)[1:-1] for character in escaped)
 
 
 def _escape_property(text: str) -> str:

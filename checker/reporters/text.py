@@ -82,9 +82,9 @@ def write_text(report: Report, stream: TextIO, color: bool = False) -> None:
             stream.write(report.semver + "\n")
         return
     for group in group_changes(report.changes):
-        stream.write("\n" + style(group.title, bold=True) + "\n")
+        stream.write("\n" + style(printable(group.title), bold=True) + "\n")
         if group.places != [group.title]:
-            stream.write("".join(f"  {'in' if position == 0 else '  '} {place}\n" for position, place in enumerate(group.places)))
+            stream.write("".join(f"  {'in' if position == 0 else '  '} {printable(place)}\n" for position, place in enumerate(group.places)))
         for entry in group.entries:
             stream.write(_line(entry, group, style) + "\n")
     stream.write("\n" + summary_line(report) + "\n")
@@ -108,8 +108,13 @@ def _line(entry: Entry, group: Group, style: object) -> str:
     only = ""
     if len(group.places) > 1 and len(entry.places) < len(group.places):
         only = " (only in " + ", ".join(entry.places) + ")"
-    declared = f"\n  {'':<20} declared: {change.reason}" if change.declared else ""
-    return f"  {label} {change.rule}: {where}{change.message}{suffix}{only}{declared}{_witness(change)}"
+    declared = f"\n  {'':<20} declared: {printable(change.reason or '')}" if change.declared else ""
+    return f"  {label} {change.rule}: {printable(where + change.message)}{suffix}{only}{declared}{_witness(change)}"
+
+
+def printable(text: str) -> str:
+    """Escape control characters, so that names from a schema cannot start lines or move the cursor."""
+    return "".join(character if character.isprintable() or character == " " else repr(character)[1:-1] for character in text)
 
 
 def _witness(change: Change) -> str:
