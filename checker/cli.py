@@ -153,10 +153,11 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
         raise UsageError("--semver needs both versions: name version folders of the store, or give --old-version and --new-version")
     report = outcome.report
     stream = sys.stdout
-    use_color = color if color is not None else stream.isatty()
+    # NO_COLOR (no-color.org) turns colour off unless --color asks for it.
+    use_color = color if color is not None else stream.isatty() and not os.environ.get("NO_COLOR")
     write_report(output_format, report, stream, use_color, include_cosmetic)
     for stale in report.stale:
-        click.echo(f"schema-diff: warning: declaration matches no change: {stale}", err=True)
+        click.echo(f"schema-diff: {'error' if strict else 'warning'}: declaration matches no change: {stale}", err=True)
 
     code = exit_code(report, Severity(fail_on))
     if semver_gate:
@@ -203,6 +204,8 @@ def _history(store: Path, git_tags: tuple[str, str] | None, package: str | None,
     options = SourceOptions(store=store, npm_registry=npm_registry, index_url=index_url,
                             cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
     since_version = parse_version(since, "--since") if since else None
+    if since is not None and package is None:
+        raise UsageError("--since applies to a package history (npm:NAME or pypi:NAME); a store or git tags list every version")
     if git_tags is not None and package is not None:
         raise UsageError("give --git-tags or a package, not both")
     project = find_project(Path.cwd(), config)

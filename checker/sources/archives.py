@@ -104,6 +104,7 @@ def _read_tar(label: str, data: bytes, limits: ArchiveLimits, strip_top: bool) -
             path = _strip_top(name) if strip_top else name
             if path is None:
                 continue
+            _reject_duplicate(label, member.name, path, paths)
             paths.add(path)
             if path.endswith(SCHEMA_SUFFIXES):
                 handle = archive.extractfile(member)
@@ -128,10 +129,17 @@ def _read_zip(label: str, data: bytes, limits: ArchiveLimits, strip_top: bool) -
             path = _strip_top(name) if strip_top else name
             if path is None:
                 continue
+            _reject_duplicate(label, info.filename, path, paths)
             paths.add(path)
             if path.endswith(SCHEMA_SUFFIXES):
                 files[path] = archive.read(info)
     return FileTree(files, frozenset(paths))
+
+
+def _reject_duplicate(label: str, raw: str, path: str, seen: set[str]) -> None:
+    # Two members for one path would let the later one silently replace the earlier.
+    if path in seen:
+        raise InvalidArchiveError(f"{label}: member {raw!r} repeats the path {path!r}; refusing to pick one")
 
 
 def _safe_name(label: str, raw: str) -> str:
