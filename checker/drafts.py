@@ -83,7 +83,7 @@ def draft_of(contents: Any) -> Draft | None:
 
 def _openapi_draft(contents: dict[str, Any]) -> Draft | None:
     version = str(contents.get("openapi", contents.get("swagger", "")))
-    if version.startswith(("3.0", "2.")):
+    if version.startswith("3.0"):
         return OPENAPI30
     if version.startswith("3.1"):
         dialect = contents.get("jsonSchemaDialect")
