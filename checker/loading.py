@@ -213,6 +213,9 @@ def _parse_yaml(name: str, text: str) -> Any:
         _check_expansion(name, node)
         return yaml.load(text, Loader=_SafeLoader) if node is not None else None
     except yaml.MarkedYAMLError as error:
+        if "nesting depth" in str(error.problem):
+            # libyaml stops at its own depth limit where the Python parser would recurse.
+            raise RecursionError from error
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise DocumentParseError(f"{name}: invalid YAML{where}: {error.problem or error.context}") from error
