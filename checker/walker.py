@@ -414,7 +414,10 @@ class Comparison:
                                             message=f"{keyword} is now false; {noun} beyond those listed are rejected"))
         elif before is False and after is not False:
             # A schema that asserts something describes entries that are sent, like a map's.
+            # And `false` beside no listed properties (an `allOf` member, say) rejected every
+            # property, even those other members require, so opening it lets real data in.
             described = isinstance(after, dict) and any(not is_annotation(key) for key in after)
+            described = described or (noun == "properties" and not _mapping(old, "properties") and not _mapping(old, "patternProperties"))
             self.changes.append(pair.change(f"{family}-opened", old.holder(keyword), new.pointer, keyword=keyword,
                                             old_value=False, new_value=after if isinstance(after, bool) else None,
                                             message=f"{keyword} is no longer false; {noun} beyond those listed are allowed",
