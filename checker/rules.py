@@ -64,7 +64,7 @@ RULES: dict[str, Rule] = {
               "a closed object rejects old data that has it.", closed_breaks=BACKWARD),
         _rule("additional-properties-closed", BACKWARD, V, "Old data carrying properties the schema never declared is now rejected."),
         _rule("additional-properties-opened", NONE, A, "Properties nobody declared are assumed never sent, so allowing them breaks no reader; "
-              "entries described by a schema (a map's) are sent, and so are properties of an object that listed none, "
+              "entries described by a schema (a map's) are sent, and so are properties of an object that listed none or of an `allOf` member, "
               "and old readers reject them.", closed_breaks=FORWARD,
               variant="when a schema describes the entries"),
         _rule("dependent-required-added", BACKWARD, V, "Old data may have the property without the name it now depends on."),

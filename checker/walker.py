@@ -418,6 +418,8 @@ class Comparison:
             # property, even those other members require, so opening it lets real data in.
             described = isinstance(after, dict) and any(not is_annotation(key) for key in after)
             described = described or (noun == "properties" and not _mapping(old, "properties") and not _mapping(old, "patternProperties"))
+            # An `allOf` member's `false` also rejects the names its sibling members declare.
+            described = described or re.search(r"/allOf/\d+$", old.holder(keyword)) is not None
             self.changes.append(pair.change(f"{family}-opened", old.holder(keyword), new.pointer, keyword=keyword,
                                             old_value=False, new_value=after if isinstance(after, bool) else None,
                                             message=f"{keyword} is no longer false; {noun} beyond those listed are allowed",
