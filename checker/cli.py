@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from checker.errors import SchemaDiffError, UsageError
+from checker.jsonvalues import printable
 from checker.gate import declarations_for, exit_code
 from checker.model import Mode, Severity
 from checker.pipeline import Outcome, Request, run
@@ -70,7 +71,7 @@ def _parse_ref_map(ctx: click.Context, param: click.Parameter, values: Sequence[
 
 
 def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that say what to compare, shared by `compare` and `accept`."""
+    """Add the options that name what to compare, shared by `compare` and `accept`."""
     options = [
         click.argument("sources", nargs=-1, metavar="[OLD NEW | PATH]"),
         click.option("--mode", type=click.Choice([mode.value for mode in Mode]), default=Mode.FULL.value, show_default=True,
@@ -153,7 +154,7 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
         raise UsageError("--semver needs both versions: name version folders of the store, or give --old-version and --new-version")
     report = outcome.report
     stream = sys.stdout
-    # NO_COLOR (no-color.org) turns colour off unless --color asks for it.
+    # NO_COLOR (no-color.org) turns colour off unless --color is given.
     use_color = color if color is not None else stream.isatty() and not os.environ.get("NO_COLOR")
     write_report(output_format, report, stream, use_color, include_cosmetic)
     for stale in report.stale:
@@ -169,7 +170,7 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
 
 def _versions_possible(request_options: dict[str, Any]) -> bool:
     # Versions may come from the sources themselves (store folders, packages, manifests),
-    # which only reading them tells; other sources can be rejected before any output.
+    # which only reading them shows. Other sources can be rejected before any output.
     return bool(request_options["latest"]) or any(not source.startswith("git:") for source in request_options["sources"]) or bool(request_options["against"])
 
 
@@ -221,7 +222,7 @@ def _history(store: Path, git_tags: tuple[str, str] | None, package: str | None,
 
 
 def history_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options that say where the versions of a history come from."""
+    """Add the options that name where the versions of a history come from."""
     options = [
         click.option("--store", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True,
                      help="Folder of version folders (schemas/1.5.1, schemas/1.7.1, ...)."),
@@ -285,7 +286,7 @@ def transitive(context: click.Context, version: str | None, package: str | None,
 
 
 def describe_breaks(rule: Rule) -> str:
-    """The directions a rule breaks, in words, including the closed-object variant."""
+    """Describe the directions a rule breaks, in words, including its stricter variant."""
     text = ", ".join(direction.value for direction in _ordered(rule.breaks)) or "none"
     if rule.closed_breaks is not None:
         text += " (" + ", ".join(direction.value for direction in _ordered(rule.closed_breaks)) + f" {rule.variant})"
@@ -317,11 +318,6 @@ def rules_command(output_format: str) -> int:
     return EXIT_OK
 
 
-def one_line(text: str) -> str:
-    """Escape line breaks and other control characters, so that a message stays one line."""
-    return "".join(character if character.isprintable() or character == " " else repr(character)[1:-1] for character in text)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code: 0 clean, 1 breaking changes, 2 error."""
     try:
@@ -329,13 +325,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exit_request:
         return exit_request.exit_code
     except click.ClickException as error:
-        click.echo(f"schema-diff: error: {one_line(error.format_message())}", err=True)
+        click.echo(f"schema-diff: error: {printable(error.format_message())}", err=True)
         return EXIT_ERROR
     except click.exceptions.Abort:
         click.echo("schema-diff: aborted", err=True)
         return EXIT_ERROR
     except SchemaDiffError as error:
-        click.echo(f"schema-diff: error: {one_line(str(error))}", err=True)
+        click.echo(f"schema-diff: error: {printable(str(error))}", err=True)
         return EXIT_ERROR
     except BrokenPipeError:
         # The reader of stdout went away (`| head`): nothing more to say.
@@ -347,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # for the traceback.
         if os.environ.get("SCHEMA_DIFF_DEBUG"):
             raise
-        click.echo(f"schema-diff: internal error: {type(error).__name__}: {one_line(str(error))} "
+        click.echo(f"schema-diff: internal error: {type(error).__name__}: {printable(str(error))} "
                    "(set SCHEMA_DIFF_DEBUG=1 for the traceback, and please report it with the inputs)", err=True)
         return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_OK

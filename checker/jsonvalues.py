@@ -1,4 +1,4 @@
-"""Helpers for JSON values: equality that tells `true` from `1`, set keys and pointers."""
+"""Helpers for JSON values: equality that distinguishes `true` from `1`, set keys and pointers."""
 
 from __future__ import annotations
 
@@ -27,8 +27,13 @@ def _same_kinds(old: Any, new: Any) -> bool:
     return True
 
 
+def printable(text: str) -> str:
+    """Escape line breaks and other control characters, so that text from a schema stays on one line."""
+    return "".join(character if character.isprintable() or character == " " else repr(character)[1:-1] for character in text)
+
+
 def kind_of(value: Any) -> str:
-    """The JSON Schema type of a value, with integral numbers as "integer"."""
+    """Return the JSON Schema type of a value, with integral numbers as "integer"."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -43,7 +48,7 @@ def kind_of(value: Any) -> str:
 
 
 def value_key(value: Any) -> Any:
-    """A hashable key for a JSON value, equal for equal values, for comparing lists as sets."""
+    """Return a hashable key for a JSON value, equal for equal values, for comparing lists as sets."""
     if isinstance(value, bool) or value is None:
         return ("literal", value)
     if isinstance(value, (int, float)):

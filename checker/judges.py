@@ -24,7 +24,7 @@ Judge = Callable[[View, View, "Pair"], Iterator[Change]]
 # Types, enums and const --------------------------------------------------------------
 
 def declared_kinds(view: View) -> frozenset[str]:
-    """The JSON kinds the `type` keyword (plus nullability) admits; every kind when absent."""
+    """Return the JSON kinds `type` (plus nullability) admits, every kind when `type` is absent."""
     written = view.keywords.get("type")
     if written is None:
         kinds = set(JSON_KINDS)
@@ -41,7 +41,7 @@ def declared_kinds(view: View) -> frozenset[str]:
 
 
 def allowed_values(view: View) -> dict[Any, Any] | None:
-    """The values an `enum` or `const` admits once filtered by `type`, keyed for set comparison."""
+    """Return the values an `enum` or `const` admits once filtered by `type`, keyed for set comparison."""
     if "const" in view.keywords:
         listed = [view.keywords["const"]]
         if isinstance(view.keywords.get("enum"), list):
@@ -128,7 +128,12 @@ def _judge_kinds(old: View, new: View, pair: Pair) -> Iterator[Change]:
     if removed == ["null"] and not added:
         yield _nullability(old, new, pair, widened=False)
         return
-    rule = "type-changed" if added and removed else "type-widened" if added else "type-narrowed"
+    if added and removed:
+        rule = "type-changed"
+    elif added:
+        rule = "type-widened"
+    else:
+        rule = "type-narrowed"
     old_shown, new_shown = _kinds_shown(old_kinds), _kinds_shown(new_kinds)
     message = {
         "type-widened": f"type widened from {old_shown} to {new_shown}; old readers reject {_list(added)}",
@@ -308,7 +313,12 @@ def judge_multiple_of(old: View, new: View, pair: Pair) -> Iterator[Change]:
         rule = "bound-tightened" if before is None else "bound-loosened"
     else:
         ratio = fractions.Fraction(str(after)) / fractions.Fraction(str(before))
-        rule = "bound-tightened" if ratio.denominator == 1 else "bound-loosened" if ratio.numerator == 1 else "bound-changed"
+        if ratio.denominator == 1:
+            rule = "bound-tightened"
+        elif ratio.numerator == 1:
+            rule = "bound-loosened"
+        else:
+            rule = "bound-changed"
     yield pair.change(rule, old.pointer, new.pointer, keyword="multipleOf", old_value=before, new_value=after,
                       message=f"multipleOf changed from {show(before)} to {show(after)}")
 
@@ -401,7 +411,7 @@ def judge_default(old: View, new: View, pair: Pair) -> Iterator[Change]:
 
 
 def judge_annotations(old: View, new: View, pair: Pair) -> Iterator[Change]:
-    """Judge annotations, `x-` extensions and keywords no judge knows, by value."""
+    """Judge annotations, `x-` extensions and keywords no other judge handles, by value."""
     old_keywords, new_keywords = {**old.keywords, **old.foreign}, {**new.keywords, **new.foreign}
     foreign = old.foreign.keys() | new.foreign.keys()
     for keyword in sorted(old_keywords.keys() | new_keywords.keys()):

@@ -146,7 +146,7 @@ def parse(name: str, data: bytes, yaml_syntax: bool) -> Any:
     except RecursionError as error:
         raise DocumentParseError(f"{name}: nested too deeply to read (more than about {sys.getrecursionlimit()} levels)") from error
     if _ESCAPED_SURROGATE.search(text) and _has_lone_surrogate(contents):
-        raise DocumentParseError(f"{name}: a string holds a lone UTF-16 surrogate (such as \\ud800), which is not text")
+        raise DocumentParseError(f"{name}: a string contains a lone UTF-16 surrogate (such as \\ud800), which is not text")
     return contents
 
 
@@ -290,7 +290,7 @@ def _json_key(key: Any, node: yaml.Node) -> str:
         return str(key)
     raise yaml.constructor.ConstructorError(None, None, f"a mapping key must be a string, not {type(key).__name__}", node.start_mark)
 
-#: The most nodes a YAML document may stand for once its aliases are expanded, against
+#: The maximum number of nodes a YAML document may expand to through its aliases, against
 #: "billion laughs" files whose few lines expand to billions of values.
 MAX_YAML_NODES = 5_000_000
 

@@ -48,7 +48,7 @@ class Declaration:
     version: str | None = None
 
     def matches(self, change: Change, version: str | None) -> bool:
-        """Whether this declaration covers a change found in a release of `version`."""
+        """Return whether this declaration covers a change found in a release of `version`."""
         if change.rule != self.rule:
             return False
         if self.version is not None and self.version != version:
@@ -244,7 +244,13 @@ def append_declarations(path: Path, entries: Iterable[str]) -> int:
         original = path.read_bytes() if path.exists() else b""
     except OSError as error:
         raise ProjectFileError(f"{path}: cannot be read: {error.strerror}") from error
-    separator = b"" if not original or original.endswith(b"\n\n") else (b"\n" if original.endswith(b"\n") else b"\n\n")
+    # One blank line between the old content and the new entries.
+    if not original or original.endswith(b"\n\n"):
+        separator = b""
+    elif original.endswith(b"\n"):
+        separator = b"\n"
+    else:
+        separator = b"\n\n"
     content = original + separator + "\n".join(texts).encode("utf-8")
     try:
         tomllib.loads(content.decode("utf-8"))

@@ -14,7 +14,7 @@ BUMPS = ("patch", "minor", "major")
 
 @dataclasses.dataclass(frozen=True)
 class Verdict:
-    """What the version numbers say and what the changes require."""
+    """The release the version numbers show, and the release the changes require."""
 
     old: Version
     new: Version
@@ -29,7 +29,7 @@ class Verdict:
         return self.actual is not None and BUMPS.index(self.actual) >= BUMPS.index(self.required)
 
     def line(self) -> str:
-        """One sentence for the report, e.g. `1.5.1 → 1.7.1 is a minor release; its 16 breaking changes require 2.0.0`."""
+        """Write one sentence for the report, e.g. `1.5.1 → 1.7.1 is a minor release; its 16 breaking changes require 2.0.0`."""
         made = f"is a {self.actual} release" if self.actual else "is not a newer release"
         if self.sufficient:
             return f"{self.old} → {self.new} {made}, which its changes allow (they require at least a {self.required} release)"
@@ -51,7 +51,7 @@ def parse_version(text: str, side: str) -> Version:
 
 
 def bump_between(old: Version, new: Version) -> str | None:
-    """The kind of release from `old` to `new`, None when `new` is not newer."""
+    """Return the kind of release from `old` to `new`, or None when `new` is not newer."""
     if new <= old:
         return None
     if new.release[:1] != old.release[:1]:
@@ -62,7 +62,7 @@ def bump_between(old: Version, new: Version) -> str | None:
 
 
 def required_bump(report: Report, old: Version) -> str:
-    """The smallest release the changes allow; below 1.0.0 a breaking change needs only a minor release."""
+    """Return the smallest release the changes allow. Below 1.0.0 a breaking change needs only a minor release."""
     if report.count(Severity.BREAKING):
         return "major" if old.major >= 1 else "minor"
     if report.count(Severity.ADDITIVE) or report.count(Severity.POTENTIALLY_BREAKING):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from checker.jsonvalues import printable
 from checker.model import Change, Report, Severity
 from checker.reporters.text import summary_line
 
@@ -18,8 +19,7 @@ LEVELS = {
 def _escape_data(text: str) -> str:
     # The runner's escapes for a command's message; other control characters are written
     # as Python escapes, so that none reaches the log raw.
-    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return "".join(character if character.isprintable() or character == " " else repr(character)[1:-1] for character in escaped)
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

@@ -8,6 +8,7 @@ from typing import TextIO
 
 import click
 
+from checker.jsonvalues import printable
 from checker.model import Change, Report, Severity, SourceInfo, ordered_directions
 
 SEVERITY_ORDER = list(Severity)
@@ -111,10 +112,6 @@ def _line(entry: Entry, group: Group, style: object) -> str:
     declared = f"\n  {'':<20} declared: {printable(change.reason or '')}" if change.declared else ""
     return f"  {label} {change.rule}: {printable(where + change.message)}{suffix}{only}{declared}{_witness(change)}"
 
-
-def printable(text: str) -> str:
-    """Escape control characters, so that names from a schema cannot start lines or move the cursor."""
-    return "".join(character if character.isprintable() or character == " " else repr(character)[1:-1] for character in text)
 
 
 def _witness(change: Change) -> str:
