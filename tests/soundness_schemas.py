@@ -567,6 +567,8 @@ BOUND_KEYWORDS = {
     "array": ("minItems", "maxItems", "uniqueItems"),
     "object": ("minProperties", "maxProperties"),
 }
+#: Draft 4's boolean flag that qualifies each bound.
+EXCLUSIVE_FLAG_OF = {"minimum": "exclusiveMinimum", "maximum": "exclusiveMaximum"}
 COUNT_KEYWORDS = frozenset({"minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"})
 
 
@@ -590,6 +592,11 @@ def edit_bound(node: dict[str, Any], context: EditContext) -> str | None:
         return f"{keyword} toggled"
     if before is not None and rng.random() < 0.25:
         del node[keyword]
+        paired = EXCLUSIVE_FLAG_OF.get(keyword)
+        if context.dialect.boolean_exclusive_bounds and paired in node:
+            # Draft 4's exclusive flags need the bound they qualify; the meta-schema says so.
+            del node[paired]
+            return f"{keyword} removed with {paired}"
         return f"{keyword} removed"
     after: float
     if keyword in COUNT_KEYWORDS:
