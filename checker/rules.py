@@ -59,13 +59,16 @@ RULES: dict[str, Rule] = {
         _rule("required-added", BACKWARD, V, "Old data may lack the newly required name."),
         _rule("required-removed", FORWARD, V, "Old readers still require the name that new data may omit."),
         _rule("property-added", NONE, A, "In an open object properties nobody declared are assumed never sent, so no old data has it; "
-              "a closed object (`additionalProperties: false`) rejects it in old readers.", closed_breaks=FORWARD),
+              "a closed object (`additionalProperties: false`) rejects it in old readers. Where another schema applying to the same value "
+              "already listed the name, what the new property schema constrains is judged instead.", closed_breaks=FORWARD),
         _rule("property-removed", NONE, P, "In an open object data stays valid either way, but readers lose a field they may rely on; "
-              "a closed object rejects old data that has it.", closed_breaks=BACKWARD),
+              "a closed object rejects old data that has it. Where another schema applying to the same value still lists the name, "
+              "what the old property schema constrained is judged instead.", closed_breaks=BACKWARD),
         _rule("additional-properties-closed", BACKWARD, V, "Old data carrying properties the schema never declared is now rejected."),
         _rule("additional-properties-opened", NONE, A, "Properties nobody declared are assumed never sent, so allowing them breaks no reader; "
-              "entries described by a schema (a map's) are sent, and so are properties of an object that listed none or of an `allOf` member, "
-              "and old readers reject them.", closed_breaks=FORWARD,
+              "old readers do reject names that are sent: entries a schema describes (a map's), properties of an object that listed none, "
+              "names the schema requires without listing them, and names other schemas applying to the same value list "
+              "(an `allOf` sibling, the schema holding a `oneOf`).", closed_breaks=FORWARD,
               variant="when a schema describes the entries"),
         _rule("dependent-required-added", BACKWARD, V, "Old data may have the property without the name it now depends on."),
         _rule("dependent-required-removed", FORWARD, V, "Old readers still require the dependent name."),

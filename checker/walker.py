@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from checker.documents import Document, DocumentSet
 from checker.drafts import is_openapi
-from checker.errors import UnresolvableReferenceError, UsageError
+from checker.errors import SchemaDiffError, UnresolvableReferenceError, UsageError
 from checker.jsonvalues import join, same, show
 from checker.judges import JUDGES, dependency_lists, judge_annotations, judge_default
+from checker.listed import NOTHING, Listed, Part, in_place_parts, own_names
 from checker.matching import Candidate, match_branches
 from checker.metaschemas import check_node, check_tree
 from checker.model import Change, Direction
@@ -27,6 +28,9 @@ from checker.views import UNION_KEYWORDS, Branch, View, is_annotation, make_view
 if TYPE_CHECKING:
     # `referencing` exports Resolver only from its private module (checked with referencing 0.37).
     from referencing._core import Resolver
+
+#: The depth to which names of nested in-place schemas are gathered; deeper nesting is rare.
+LISTED_DEPTH = 64
 
 #: Keywords whose value is one subschema, compared as "accepts anything" when absent.
 SINGLE_SUBSCHEMAS = ("propertyNames", "then", "else", "contentSchema")
@@ -59,6 +63,9 @@ class Pair:
     #: In an OpenAPI document: whether the schema is read in a "request" or a "response".
     side: str | None = None
     operation: str | None = None
+    #: What the other schemas applying to the same value list on each side (see `checker.listed`).
+    old_listed: Listed = NOTHING
+    new_listed: Listed = NOTHING
 
     @property
     def old_draft_boolean_bounds(self) -> bool:
@@ -84,7 +91,12 @@ class Pair:
         )
 
     def within(self, old: Place, new: Place, flip: bool = False) -> Pair:
-        return dataclasses.replace(self, old=old, new=new, flipped=self.flipped != flip)
+        """Move to subschemas that apply to other values (a property's, an item's)."""
+        return dataclasses.replace(self, old=old, new=new, flipped=self.flipped != flip, old_listed=NOTHING, new_listed=NOTHING)
+
+    def beside(self, old: Place, new: Place, old_listed: Listed, new_listed: Listed) -> Pair:
+        """Move to subschemas that apply to the same value, beside schemas that list these names."""
+        return dataclasses.replace(self, old=old, new=new, old_listed=old_listed, new_listed=new_listed)
 
 
 class Comparison:
@@ -94,7 +106,7 @@ class Comparison:
         self.old, self.new = old, new
         self.old_references, self.new_references = old_references, new_references
         self.changes: list[Change] = []
-        self._visited: set[tuple[str, str, str, str, bool, str | None]] = set()
+        self._visited: set[tuple[str, str, str, str, bool, str | None, Listed, Listed]] = set()
 
     def run(self) -> list[Change]:
         if self.old.single_file and self.new.single_file:
@@ -156,7 +168,9 @@ class Comparison:
             return
         (old_node, old_place), (new_node, new_place) = old_followed, new_followed
 
-        key = (old_place.document.path, old_place.pointer, new_place.document.path, new_place.pointer, pair.flipped, pair.side)
+        # The same subschemas beside schemas that list other names may earn other verdicts.
+        key = (old_place.document.path, old_place.pointer, new_place.document.path, new_place.pointer, pair.flipped, pair.side,
+               pair.old_listed, pair.new_listed)
         if key in self._visited:
             return
         self._visited.add(key)
@@ -168,7 +182,7 @@ class Comparison:
 
         old_view = make_view(old_node, old_place.pointer, pair.side, old_place.document.draft.foreign_keywords)
         new_view = make_view(new_node, new_place.pointer, pair.side, new_place.document.draft.foreign_keywords)
-        pair = self._named(pair.within(old_place, new_place), old_view, new_view)
+        pair = self._named(dataclasses.replace(pair, old=old_place, new=new_place), old_view, new_view)
         self._compare_views(old_view, new_view, pair)
 
     def _follow(self, node: Any, place: Place, references: References) -> tuple[Any, Place] | Remote:
@@ -269,9 +283,9 @@ class Comparison:
             return False
         single = (Branch(_strip_annotations(without.keywords), origins.pop() if origins else without.pointer),)
         if without is old:
-            self._compare_branches(keyword, single, keyword, members, pair)
+            self._compare_branches(keyword, single, keyword, members, pair, None, new)
         else:
-            self._compare_branches(keyword, members, keyword, single, pair)
+            self._compare_branches(keyword, members, keyword, single, pair, old, None)
         if old.null_branch != new.null_branch:
             self.changes.append(_nullability_change(old, new, pair))
         # Annotations stay on the node itself, whatever moved into the union.
@@ -293,24 +307,30 @@ class Comparison:
             self.changes.append(pair.change(rule, old.holder(old.union), new.holder(new.union), keyword=new.union,
                                             old_value=old.union, new_value=new.union,
                                             message=f"{old.union} became {new.union}"))
-        self._compare_branches(old.union, old.branches, new.union, new.branches, pair)
+        self._compare_branches(old.union, old.branches, new.union, new.branches, pair, old, new)
 
     def compare_all_of(self, old: View, new: View, pair: Pair) -> None:
         old_members = _members(old, "allOf")
         new_members = _members(new, "allOf")
         if not old_members and not new_members:
             return
-        self._compare_branches("allOf", old_members, "allOf", new_members, pair)
+        self._compare_branches("allOf", old_members, "allOf", new_members, pair, old, new)
 
-    def _compare_branches(self, old_keyword: str, old: tuple[Branch, ...], new_keyword: str, new: tuple[Branch, ...], pair: Pair) -> None:
+    def _compare_branches(self, old_keyword: str, old: tuple[Branch, ...], new_keyword: str, new: tuple[Branch, ...], pair: Pair,
+                          old_view: View | None, new_view: View | None) -> None:
+        """Pair the branches (or `allOf` members) of two views; a view is None where one node stands for its only branch."""
         old, new = _flattened(old, old_keyword), _flattened(new, new_keyword)
         old_candidates = [self._candidate(position, branch, pair.old, self.old_references) for position, branch in enumerate(old)]
         new_candidates = [self._candidate(position, branch, pair.new, self.new_references) for position, branch in enumerate(new)]
         matching = match_branches(old_candidates, new_candidates)
 
+        if matching.pairs:
+            old_beside = self._beside_branches(old_keyword, old, old_view, pair.old, pair.old_listed, self.old_references)
+            new_beside = self._beside_branches(new_keyword, new, new_view, pair.new, pair.new_listed, self.new_references)
         for old_position, new_position in matching.pairs:
             old_branch, new_branch = old[old_position], new[new_position]
-            self.compare(old_branch.node, new_branch.node, pair.within(pair.old.at(old_branch.pointer), pair.new.at(new_branch.pointer)))
+            self.compare(old_branch.node, new_branch.node, pair.beside(pair.old.at(old_branch.pointer), pair.new.at(new_branch.pointer),
+                                                                       old_beside[old_position], new_beside[new_position]))
         member = old_keyword == "allOf"
         for position in matching.removed:
             branch = old[position]
@@ -351,6 +371,87 @@ class Comparison:
                 node = followed[0]
         return Candidate(position, node, ref)
 
+    # What schemas beside a subschema list ------------------------------------------
+
+    def _beside_branches(self, keyword: str, branches: tuple[Branch, ...], view: View | None, place: Place, inherited: Listed,
+                         references: References) -> list[Listed]:
+        """Gather what the schemas applying beside each branch list.
+
+        Beside a union branch: the enclosing schema and its other in-place parts, not the
+        other branches (data matching two `oneOf` branches is outside the tagged-union
+        assumption, and an `anyOf` accepts it through the other branch anyway). Beside an
+        `allOf` member: the same, and the other members too.
+        """
+        if view is None:
+            return [inherited] * len(branches)
+        around = inherited | own_names(view.keywords) | self._listed_parts(view, place, references, lambda part: part[0] == keyword)
+        if keyword != "allOf":
+            return [around] * len(branches)
+        members = [self._listed_in_place(branch.node, place.at(branch.pointer), references) for branch in branches]
+        beside = []
+        for position in range(len(branches)):
+            listed = around
+            for other, names in enumerate(members):
+                if other != position:
+                    listed = listed | names
+            beside.append(listed)
+        return beside
+
+    def _beside_view(self, view: View, place: Place, inherited: Listed, references: References, *leave_out: Part) -> Listed:
+        """Gather what the schemas beside one in-place part of a view list: the view's own keywords and its other parts."""
+        left_out = set(leave_out)
+        return inherited | own_names(view.keywords) | self._listed_parts(view, place, references, lambda part: part in left_out)
+
+    def _listed_parts(self, view: View, place: Place, references: References, leave_out: Callable[[Part], bool]) -> Listed:
+        """Gather what the in-place parts of a view (its members, branches, `then`, ...) list, apart from some parts."""
+        listed = NOTHING
+        for part, node, pointer in _view_parts(view):
+            if not leave_out(part):
+                listed = listed | self._listed_in_place(node, place.at(pointer), references)
+        return listed
+
+    def _listed_in_place(self, node: Any, place: Place, references: References) -> Listed:
+        """Gather what a subschema and every schema applying in place below it list, through `$ref`s."""
+        seen: set[tuple[str, str]] = set()
+        listed = NOTHING
+        pending: list[tuple[Any, Place, int]] = [(node, place, 0)]
+        while pending:
+            node, place, depth = pending.pop()
+            if depth > LISTED_DEPTH:
+                continue
+            try:
+                followed = self._follow(node, place, references)
+            except SchemaDiffError:
+                # A broken reference is reported where the walk meets it, if it does.
+                continue
+            if isinstance(followed, Remote):
+                continue
+            node, place = followed
+            if (place.document.path, place.pointer) in seen:
+                continue
+            seen.add((place.document.path, place.pointer))
+            listed = listed | own_names(node)
+            for (keyword, key), member in in_place_parts(node):
+                pending.append((member, place.down(keyword) if key == "" else place.down(keyword, key), depth + 1))
+        return listed
+
+    def _listed_around(self, old: View, new: View, pair: Pair) -> Listed:
+        """Gather what either side's schemas list at the value a pair of views describes, the views' own keywords included."""
+        return (pair.old_listed | pair.new_listed | own_names(old.keywords) | own_names(new.keywords)
+                | self._listed_parts(old, pair.old, self.old_references, lambda part: False)
+                | self._listed_parts(new, pair.new, self.new_references, lambda part: False))
+
+    def _listed_elsewhere(self, view: View, place: Place, inherited: Listed, name: str, references: References) -> tuple[Any, str] | None:
+        """Return `True` (anything) as the schema for a name the view does not list but another schema applying there does.
+
+        Return None when no other schema lists it, or when the view rejects names it does not list.
+        """
+        if _is_closed(view, name):
+            return None
+        if inherited.lists(name) or self._listed_parts(view, place, references, lambda part: False).lists(name):
+            return True, view.pointer
+        return None
+
     # Objects --------------------------------------------------------------------
 
     def compare_properties(self, old: View, new: View, pair: Pair) -> None:
@@ -359,15 +460,18 @@ class Comparison:
             old_pointer, new_pointer = join(old.at("properties"), name), join(new.at("properties"), name)
             if name in old_properties and name in new_properties:
                 self.compare(old_properties[name], new_properties[name], pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
-            elif name in new_properties and (governing := _undeclared_schema(old, name)) is not None:
-                # The old schema already judged this name, by a pattern or `additionalProperties`;
-                # when both judge it alike, the property is only newly named.
+            elif name in new_properties and (governing := _undeclared_schema(old, name)
+                                             or self._listed_elsewhere(old, pair.old, pair.old_listed, name, self.old_references)) is not None:
+                # The old schema already judged this name, by a pattern or `additionalProperties`,
+                # or let it through while another schema applying here listed it. When both
+                # judge it alike, the property is only newly named.
                 found = len(self.changes)
                 self.compare(governing[0], new_properties[name], pair.within(pair.old.at(governing[1]), pair.new.at(new_pointer)))
                 if len(self.changes) == found:
                     self.changes.append(pair.change("property-added", None, new_pointer, keyword="properties", new_value=name,
                                                     message=f"property {show(name)} added; the old schema allowed it already"))
-            elif name in old_properties and (governing := _undeclared_schema(new, name)) is not None:
+            elif name in old_properties and (governing := _undeclared_schema(new, name)
+                                             or self._listed_elsewhere(new, pair.new, pair.new_listed, name, self.new_references)) is not None:
                 found = len(self.changes)
                 self.compare(old_properties[name], governing[0], pair.within(pair.old.at(old_pointer), pair.new.at(governing[1])))
                 if len(self.changes) == found:
@@ -418,8 +522,10 @@ class Comparison:
             # property, even those other members require, so opening it lets real data in.
             described = isinstance(after, dict) and any(not is_annotation(key) for key in after)
             described = described or (noun == "properties" and not _mapping(old, "properties") and not _mapping(old, "patternProperties"))
-            # An `allOf` member's `false` also rejects the names its sibling members declare.
-            described = described or re.search(r"/allOf/\d+$", old.holder(keyword)) is not None
+            # `false` also rejects the names that the schemas beside it list (an `allOf`
+            # sibling, the schema holding a `oneOf`), and required names it does not list.
+            described = described or (keyword == "additionalProperties" and self._listed_around(old, new, pair).beyond(
+                _mapping(old, "properties"), _mapping(old, "patternProperties")))
             self.changes.append(pair.change(f"{family}-opened", old.holder(keyword), new.pointer, keyword=keyword,
                                             old_value=False, new_value=after if isinstance(after, bool) else None,
                                             message=f"{keyword} is no longer false; {noun} beyond those listed are allowed",
@@ -438,7 +544,11 @@ class Comparison:
             for name in sorted(old_map.keys() | new_map.keys()):
                 old_pointer = join(old.at(keyword), name) if name in old_map else old.pointer
                 new_pointer = join(new.at(keyword), name) if name in new_map else new.pointer
-                self.compare(old_map.get(name, True), new_map.get(name, True), pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+                # A dependent schema applies to the same value as the schema holding it.
+                self.compare(old_map.get(name, True), new_map.get(name, True),
+                             pair.beside(pair.old.at(old_pointer), pair.new.at(new_pointer),
+                                         self._beside_view(old, pair.old, pair.old_listed, self.old_references, (keyword, name)),
+                                         self._beside_view(new, pair.new, pair.new_listed, self.new_references, (keyword, name))))
 
     def compare_definitions(self, old: View, new: View, pair: Pair) -> None:
         for keyword in ("$defs", "definitions"):
@@ -513,8 +623,13 @@ class Comparison:
             if old_has or new_has:
                 old_pointer = old.at(keyword) if old_has else old.pointer
                 new_pointer = new.at(keyword) if new_has else new.pointer
-                self.compare(old.keywords[keyword] if old_has else True, new.keywords[keyword] if new_has else True,
-                             pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
+                inner = pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer))
+                if keyword in ("then", "else"):
+                    # `then` and `else` apply to the same value as the schema holding them.
+                    inner = pair.beside(inner.old, inner.new,
+                                        self._beside_view(old, pair.old, pair.old_listed, self.old_references, ("then", ""), ("else", "")),
+                                        self._beside_view(new, pair.new, pair.new_listed, self.new_references, ("then", ""), ("else", "")))
+                self.compare(old.keywords[keyword] if old_has else True, new.keywords[keyword] if new_has else True, inner)
 
     def compare_not(self, old: View, new: View, pair: Pair) -> None:
         if "not" in old.keywords and "not" in new.keywords:
@@ -597,6 +712,18 @@ def _condition(view: View) -> Any:
     return view.keywords["if"]
 
 
+def _view_parts(view: View) -> Iterator[tuple[Part, Any, str]]:
+    """Yield the in-place parts of a view: each part, its node, and its pointer."""
+    for position, branch in enumerate(_flattened(_members(view, "allOf"), "allOf")):
+        yield ("allOf", position), branch.node, branch.pointer
+    if view.union is not None:
+        for position, branch in enumerate(_flattened(view.branches, view.union)):
+            yield (view.union, position), branch.node, branch.pointer
+    for (keyword, key), node in in_place_parts({keyword: view.keywords[keyword] for keyword in ("if", "then", "else", "dependentSchemas", "dependencies")
+                                                 if keyword in view.keywords}):
+        yield (keyword, key), node, join(view.at(keyword), key) if key != "" else view.at(keyword)
+
+
 def _union_members(view: View) -> tuple[str, tuple[Branch, ...]] | None:
     if view.union is not None:
         return view.union, view.branches
@@ -654,6 +781,9 @@ def _undeclared_schema(view: View, name: str) -> tuple[Any, str] | None:
     if isinstance(view.keywords.get("additionalProperties"), dict):
         return view.keywords["additionalProperties"], view.at("additionalProperties")
     if name in _names(view, "required"):
+        if view.keywords.get("additionalProperties") is False:
+            # A closed schema that requires a name it does not list rejects every object.
+            return False, view.at("additionalProperties")
         # A required name the schema does not describe may hold any value.
         return True, view.holder("required")
     return None

@@ -20,6 +20,20 @@ from soundness_schemas import GENERIC_VALUES, PATTERN_PROBES, PATTERNS, STRING_F
 
 # Validation -----------------------------------------------------------------------------------
 
+def _overlap_recording(validator_class: Any) -> tuple[Any, list[bool]]:
+    """A validator class whose `oneOf` notes, in the returned list, each time several branches match."""
+    met: list[bool] = []
+    one_of = validator_class.VALIDATORS["oneOf"]
+
+    def recording_one_of(validator: Any, branches: Any, instance: Any, schema: Any) -> Any:
+        matching = [branch for branch in branches if next(validator.descend(instance, branch), None) is None]
+        if len(matching) > 1:
+            met.append(True)
+        yield from one_of(validator, branches, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"oneOf": recording_one_of}), met
+
+
 class Side:
     """One version of a schema, validated by jsonschema: which instances it accepts, and which property names it declares."""
 
@@ -31,23 +45,24 @@ class Side:
         self.tuple_items = cls is not jsonschema.Draft202012Validator
         # Keyed by id(), with the node kept alive beside its validator so that the id stays its own.
         self._validators: dict[int, tuple[Any, Any]] = {}
+        self._recording: tuple[Any, list[bool]] | None = None
 
     def accepts(self, instance: Any) -> bool:
         return self.validator.is_valid(instance)
 
-    def rejects_for_overlap(self, instance: Any) -> bool:
-        """Whether some error is a `oneOf` with several matching branches.
+    def meets_overlap(self, instance: Any) -> bool:
+        """Whether validating the instance meets a `oneOf` that several of its branches match.
 
         schema-diff pairs `oneOf` branches as if they never overlap, as tagged unions do;
-        instances that several branches match fall under that documented assumption.
+        instances that several branches match fall under that documented assumption,
+        wherever the `oneOf` sits (inside a `not` too, where the overlap makes the side accept).
         """
-        pending = list(self.validator.iter_errors(instance))
-        while pending:
-            error = pending.pop()
-            if error.validator == "oneOf" and not error.context:
-                return True
-            pending.extend(error.context or ())
-        return False
+        if self._recording is None:
+            self._recording = _overlap_recording(type(self.validator))
+        validator_class, met = self._recording
+        met.clear()
+        validator_class(self.schema, format_checker=self.validator.format_checker).is_valid(instance)
+        return bool(met)
 
     def accepts_under(self, node: Any, instance: Any) -> bool:
         """Validate against a subschema; its same-document `$ref`s resolve against the whole schema."""

@@ -594,7 +594,7 @@ def edit_bound(node: dict[str, Any], context: EditContext) -> str | None:
         del node[keyword]
         paired = EXCLUSIVE_FLAG_OF.get(keyword)
         if context.dialect.boolean_exclusive_bounds and paired in node:
-            # Draft 4's exclusive flags need the bound they qualify; the meta-schema says so.
+            # Draft 4's meta-schema requires the bound beside each exclusive flag.
             del node[paired]
             return f"{keyword} removed with {paired}"
         return f"{keyword} removed"

@@ -191,7 +191,7 @@ def check_pair(pair: Pair, rng: random.Random, compare_versions: Callable[[Any, 
         if direction in broken:
             continue
         rejecting = new_side if in_old else old_side
-        if accepting.undeclared(instance) or rejecting.rejects_for_overlap(instance):
+        if accepting.undeclared(instance) or old_side.meets_overlap(instance) or new_side.meets_overlap(instance):
             outcome.excluded += 1
             continue
         kind = "harmless-contradicted" if harmless and changes else f"{direction.value}-unexplained"
@@ -276,7 +276,7 @@ def still_fails(old: Any, new: Any, instance: Any, direction: Direction, rules: 
     try:
         old_side, new_side = Side(old), Side(new)
         accepting, rejecting = (old_side, new_side) if direction is Direction.BACKWARD else (new_side, old_side)
-        if not accepting.accepts(instance) or rejecting.accepts(instance) or accepting.undeclared(instance) or rejecting.rejects_for_overlap(instance):
+        if not accepting.accepts(instance) or rejecting.accepts(instance) or accepting.undeclared(instance) or accepting.meets_overlap(instance) or rejecting.meets_overlap(instance):
             return False
     except INVALID_SCHEMA_ERRORS:
         return False

@@ -100,6 +100,39 @@ VERDICT_ROWS = [
     pytest.param({"allOf": [LETTERS, {"required": ["b"]}]}, {"allOf": [LETTERS, {"required": ["b"]}, {"maxProperties": 3}]},
                  "all-of-member-added", "backward", (B, B, P), id="all-of-inline-member-added"),
 
+    # --- what the schemas beside a subschema list ---
+    # The first member's `false` rejected "b", which its sibling lists: {"a": "x", "b": "y"} is
+    # valid under the new schema and rejected by the old one, so opening it breaks old readers.
+    pytest.param({"allOf": [{"properties": {"a": S}, "additionalProperties": False}, {"properties": {"b": S}}]},
+                 {"allOf": [{"properties": {"a": S}}, {"properties": {"b": S}}]},
+                 "additional-properties-opened", "forward", (B, A, B), id="all-of-member-opened-beside-other-name"),
+    # The closed member lists every name its sibling lists: opening it lets in only names nobody lists.
+    pytest.param({"allOf": [{"properties": {"a": S, "b": S}, "additionalProperties": False}, {"required": ["a"]}]},
+                 {"allOf": [{"properties": {"a": S, "b": S}}, {"required": ["a"]}]},
+                 "additional-properties-opened", "none", (A, A, A), id="all-of-member-opened-lists-every-name"),
+    # The closed branch rejected "id", which the schema holding the `oneOf` lists: {"id": "x",
+    # "type": "a"} is valid under the new schema and rejected by the old one.
+    pytest.param({"properties": {"id": S}, "oneOf": [{"properties": {"type": {"const": "a"}}, "required": ["type"], "additionalProperties": False},
+                                                      {"properties": {"type": {"const": "b"}}, "required": ["type"]}]},
+                 {"properties": {"id": S}, "oneOf": [{"properties": {"type": {"const": "a"}}, "required": ["type"]},
+                                                      {"properties": {"type": {"const": "b"}}, "required": ["type"]}]},
+                 "additional-properties-opened", "forward", (B, A, B), id="one-of-branch-opened-beside-outer-name"),
+    # "a" was listed by the first member and unconstrained there; the second member now
+    # requires a string, and old data {"a": 1} is rejected.
+    pytest.param({"allOf": [{"properties": {"a": {}}}, {"type": "object"}]},
+                 {"allOf": [{"properties": {"a": {}}}, {"type": "object", "properties": {"a": S}}]},
+                 "type-narrowed", "backward", (B, B, P), id="all-of-property-added-beside-listed-name"),
+    # The reverse: the second member drops its string rule for "a", which the first member
+    # still lists, so new data {"a": 1} is valid and old readers reject it.
+    pytest.param({"allOf": [{"properties": {"a": {}}}, {"type": "object", "properties": {"a": S}}]},
+                 {"allOf": [{"properties": {"a": {}}}, {"type": "object"}]},
+                 "type-widened", "forward", (B, A, B), id="all-of-property-removed-beside-listed-name"),
+    # "a" leaves the outer properties but an `anyOf` branch still lists it: new data {"a": 1}
+    # matches that branch, and old readers reject it.
+    pytest.param({"properties": {"a": S}, "anyOf": [{"properties": {"a": {}}}, {"required": ["b"]}]},
+                 {"anyOf": [{"properties": {"a": {}}}, {"required": ["b"]}]},
+                 "type-widened", "forward", (B, A, B), id="property-removed-still-listed-by-branch"),
+
     # --- a union beside other keywords ---
     # An `anyOf` added beside `type`: old data with neither "a" nor "b" is rejected.
     pytest.param({"type": "object"}, {"type": "object", "anyOf": [{"required": ["a"]}, {"required": ["b"]}]},

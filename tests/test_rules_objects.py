@@ -48,6 +48,16 @@ VERDICT_ROWS = [
     pytest.param({"type": "object", "properties": {"x_1": S}, "patternProperties": {"^x_": S}, "additionalProperties": False},
                  {"type": "object", "patternProperties": {"^x_": S}, "additionalProperties": False},
                  "property-removed", "none", (P, P, P), id="property-removed-closed-but-pattern-allows"),
+    # A closed object that requires "a" without listing it rejects every object; listing "a"
+    # lets {"a": "x"} in, and old readers reject it.
+    pytest.param({"required": ["a"], "additionalProperties": False}, {"properties": {"a": S}, "required": ["a"], "additionalProperties": False},
+                 "subschema-allowed", "forward", (B, A, B), id="property-added-required-closed"),
+    # The reverse: old data {"a": "x"} is valid and now every object is rejected.
+    pytest.param({"properties": {"a": S}, "required": ["a"], "additionalProperties": False}, {"required": ["a"], "additionalProperties": False},
+                 "subschema-forbidden", "backward", (B, B, P), id="property-removed-required-closed"),
+    # Opening it: {"a": 1} was rejected (as every object was) and is now valid.
+    pytest.param({"properties": {"b": S}, "required": ["a"], "additionalProperties": False}, {"properties": {"b": S}, "required": ["a"]},
+                 "additional-properties-opened", "forward", (B, A, B), id="additional-opened-required-unlisted"),
     # "b" was governed by `additionalProperties` (strings) and is now declared as an integer:
     # old data {"b": "x"} is rejected and new data {"b": 1} was rejected before.
     pytest.param({"properties": {"a": S}, "additionalProperties": S}, {"properties": {"a": S, "b": I}, "additionalProperties": S},
