@@ -99,6 +99,10 @@ def make_view(node: Any, pointer: str, side: str | None = None, foreign_keywords
         # The merged member may hold a union of its own, with null branches of its own.
         view.union, view.branches = None, ()
         _extract_null_branches(view)
+    if view.null_branch and not _admits_null(_beside_union(view)):
+        # A `type`, `enum` or `const` beside the union that excludes null leaves its null
+        # branch unreachable: `allOf: [{"type": "string"}]` beside `oneOf: [null, ...]`.
+        view.null_branch = False
     if view.keywords.get("nullable") is True:
         view.null_branch = True
     if side in _HIDDEN_ON:
@@ -121,6 +125,23 @@ def _hide_properties(view: View, flag: str) -> None:
     required = view.keywords.get("required")
     if isinstance(required, list):
         view.keywords["required"] = [name for name in required if name not in hidden]
+
+
+def _beside_union(view: View) -> dict[str, Any]:
+    """The view's keywords apart from those merged in from a union's branch."""
+    return {keyword: value for keyword, value in view.keywords.items()
+            if not any(token in ("oneOf", "anyOf") for token in view.origin.get(keyword, view.pointer)[len(view.pointer):].split("/"))}
+
+
+def _admits_null(keywords: dict[str, Any]) -> bool:
+    kinds = keywords.get("type")
+    if isinstance(kinds, str) and kinds != "null":
+        return False
+    if isinstance(kinds, list) and "null" not in kinds:
+        return False
+    if isinstance(keywords.get("enum"), list) and None not in keywords["enum"]:
+        return False
+    return "const" not in keywords or keywords["const"] is None
 
 
 def is_null_branch(node: Any) -> bool:

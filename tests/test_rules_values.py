@@ -45,6 +45,10 @@ VERDICT_ROWS = [
     pytest.param(STRING, {"anyOf": [STRING, {"type": "null"}]}, "type-widened", "forward", (B, A, B), id="null-any-of-branch-added"),
     # A `oneOf` with a null branch, spelled with `const: null`, removed: old data may be null.
     pytest.param({"oneOf": [{"const": None}, STRING]}, STRING, "type-narrowed", "backward", (B, B, P), id="null-one-of-branch-removed"),
+    # A string `allOf` member beside the union leaves its null branch unreachable: null,
+    # valid before, is now rejected, and "red" stays valid.
+    pytest.param({"oneOf": [{"type": "null"}, {"const": "red"}]}, {"allOf": [{"type": "string"}], "oneOf": [{"type": "null"}, {"const": "red"}]},
+                 "type-narrowed", "backward", (B, B, P), id="null-branch-beside-string-member"),
     # The null branch of a real two-variant union is dropped: only null becomes invalid.
     pytest.param({"oneOf": [STRING, {"type": "integer"}, {"type": "null"}]}, {"oneOf": [STRING, {"type": "integer"}]},
                  "type-narrowed", "backward", (B, B, P), id="null-branch-of-union-removed"),
@@ -133,6 +137,9 @@ NO_CHANGE_ROWS = [
     pytest.param(STRING, {"type": "string", "nullable": False}, id="nullable-false"),
     # Key order inside a schema means nothing.
     pytest.param({"type": "string", "enum": ["a"]}, {"enum": ["a"], "type": "string"}, id="keys-reordered"),
+    # The null branch cannot match beside `type: string`, so both accept the same strings.
+    pytest.param({"type": "string", "oneOf": [{"type": "null"}, {"minLength": 1}]}, {"type": "string", "minLength": 1},
+                 id="null-branch-beside-string-type"),
 ]
 
 
