@@ -562,3 +562,26 @@ def test_boolean_exclusive_minimum_invalid_after_draft4(tmp_path: Path, capsys: 
     line = assert_one_line_error(*run(capsys, old, new))
 
     assert "(exclusiveMinimum)" in line
+
+
+def test_text_report_splits_a_type_judged_differently_by_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The same Status type, once as a plain document and once as an OpenAPI component used
+    # in a response. Under --mode backward the plain document's new value breaks no one
+    # (it breaks forward), while the response side is judged as forward, so there it breaks.
+    for side, values in (("old", ["a", "b"]), ("new", ["a", "b", "c"])):
+        status = {"title": "Status", "type": "string", "enum": values}
+        response = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}
+        write_json(tmp_path / side / "status.json", status)
+        write_json(tmp_path / side / "api.json", {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                                                   "paths": {"/s": {"get": {"responses": {"200": response}}}},
+                                                   "components": {"schemas": {"Status": status}}})
+
+    code, out, _ = run(capsys, tmp_path / "old", tmp_path / "new", "--mode", "backward")
+
+    assert code == 1
+    lines = [line for line in out.splitlines() if "enum-value-added" in line]
+    assert lines == [
+        '  breaking             enum-value-added: accepts a new value "c"; old readers reject it [breaks forward] '
+        "(only in api.json at /components/schemas/Status)",
+        '  additive             enum-value-added: accepts a new value "c"; old readers reject it [breaks forward] (only in status.json)',
+    ]

@@ -20,7 +20,7 @@ from typing import Any
 
 from checker.model import Change, Direction, Mode, Report, Severity, SourceInfo
 from checker.positions import pointer_tokens
-from checker.reporters.text import Entry, group_changes
+from checker.reporters.text import Entry, entry_key, group_changes
 
 #: Names and places listed in one sentence before the rest is counted ("and 3 more").
 MAX_LISTED = 10
@@ -863,6 +863,4 @@ def _note_groups(changes: tuple[Change, ...], names: Names, type_places: dict[st
 
 
 def _entry_key(entry: Entry) -> str:
-    # The fields `group_changes` uses to tell distinct changes apart.
-    change = entry.change
-    return json.dumps([change.rule, entry.location, change.old_value, change.new_value, change.message], default=str)
+    return entry_key(entry.change, entry.location)

@@ -51,7 +51,7 @@ def group_changes(changes: tuple[Change, ...]) -> list[Group]:
         group = groups.setdefault(title, Group(title, [], []))
         if place not in group.places:
             group.places.append(place)
-        key = (title, json.dumps([change.rule, location, change.old_value, change.new_value, change.message], default=str))
+        key = (title, entry_key(change, location))
         if key not in entries:
             entries[key] = Entry(change, location, [])
             group.entries.append(entries[key])
@@ -61,6 +61,13 @@ def group_changes(changes: tuple[Change, ...]) -> list[Group]:
         group.places.sort(key=lambda place: (" at " in place, place))
         group.entries.sort(key=lambda entry: (SEVERITY_ORDER.index(entry.change.severity), entry.location, entry.change.rule))  # type: ignore[arg-type]
     return sorted(groups.values(), key=lambda group: (group.worst, group.title))
+
+
+def entry_key(change: Change, location: str) -> str:
+    """Tell distinct lines of a group apart: the same change at places judged differently
+    (an OpenAPI component breaking on the response side only, say) needs one line per verdict."""
+    verdict = [change.severity.value if change.severity else None, sorted(direction.value for direction in change.breaks), change.declared]
+    return json.dumps([change.rule, location, change.old_value, change.new_value, change.message, verdict], default=str)
 
 
 def _placement(change: Change) -> tuple[str, str, str]:
@@ -108,7 +115,9 @@ def _line(entry: Entry, group: Group, style: object) -> str:
     suffix = f" [breaks {breaks}]" if breaks else ""
     only = ""
     if len(group.places) > 1 and len(entry.places) < len(group.places):
-        only = " (only in " + ", ".join(entry.places) + ")"
+        # Whichever list is shorter: the places that have the change, or those that lack it.
+        missing = [place for place in group.places if place not in entry.places]
+        only = f" (only in {', '.join(entry.places)})" if len(entry.places) <= len(missing) else f" (not in {', '.join(missing)})"
     declared = f"\n  {'':<20} declared: {printable(change.reason or '')}" if change.declared else ""
     return f"  {label} {change.rule}: {printable(where + change.message)}{suffix}{only}{declared}{_witness(change)}"
 
