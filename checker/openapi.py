@@ -16,10 +16,12 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any, cast
 
 from checker.documents import Document
+from checker.metaschemas import check_tree
 from checker.jsonvalues import join, same, show
 from checker.model import Change
 
 if TYPE_CHECKING:
+    from checker.references import References
     from checker.walker import Comparison, Pair
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -177,6 +179,7 @@ class OpenAPIComparison:
                 continue
             present = new or old
             assert present is not None
+            self._check_one_side(present.node, present.pointer, *((self.new, self.walker.new_references) if new else (self.old, self.walker.old_references)))
             whole_path = key[1] not in (old_paths if new else new_paths)
             if whole_path and key[1] in reported_paths:
                 continue
@@ -193,6 +196,14 @@ class OpenAPIComparison:
                 what = f"path {present.path} removed" if whole_path else f"operation {present.label} removed"
                 self._add(pair, rule, path_pointer if whole_path else present.pointer, None,
                           what + "; old clients still call it")
+
+    def _check_one_side(self, node: Any, pointer: str, document: Document, references: References, schema: bool = False) -> None:
+        """Check a part found on one side only (an operation, a component schema): its schemas
+        against the meta-schema and its `$ref`s, so that a broken one is an error, not a pass."""
+        schemas = [(node, pointer)] if schema else _schemas_in(node, pointer)
+        for found, where in schemas:
+            check_tree(found, document.draft, document.shown_as or document.path, where)
+        self.walker._check_references(node, self._place(document, pointer), references)
 
     def _compare_operation(self, old: Operation, new: Operation) -> None:
         pair = self._pair(old.pointer, new.pointer, operation=new.label, type_name=new.label, type_pointer=new.pointer)
@@ -322,6 +333,11 @@ class OpenAPIComparison:
         for name in sorted(old_schemas.keys() | new_schemas.keys()):
             pointer = join(SCHEMAS_POINTER, name)
             pair = self._pair(pointer, pointer, type_name=name, type_pointer=pointer)
+            if name not in old_schemas or name not in new_schemas:
+                # A component on one side only is reported, not walked: check it as a whole.
+                self._check_one_side(new_schemas[name] if name in new_schemas else old_schemas[name], pointer,
+                                     *((self.new, self.walker.new_references) if name in new_schemas else (self.old, self.walker.old_references)),
+                                     schema=True)
             if name not in old_schemas:
                 self._add(pair, "component-added", None, pointer, f"component schema {show(name)} added", keyword="schemas", new_value=name)
                 continue
@@ -332,6 +348,22 @@ class OpenAPIComparison:
                     for side in ("request", "response")}
             for side in [side for side, labels in uses.items() if labels] or [None]:
                 self.walker.compare(old_schemas[name], new_schemas[name], dataclasses.replace(pair, side=side))
+
+
+def _schemas_in(node: Any, pointer: str) -> list[tuple[Any, str]]:
+    """Find the schemas an operation holds: under `schema` in its parameters, bodies, responses and headers."""
+    found = []
+    pending = [(node, pointer)]
+    while pending:
+        item, where = pending.pop()
+        entries = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        for key, value in entries:
+            if key == "schema" and isinstance(item, dict) and isinstance(value, (dict, bool)):
+                found.append((value, join(where, key)))
+            elif not (isinstance(key, str) and (key in ("example", "examples") or key.startswith("x-"))):
+                # Examples and extensions hold data, where a "schema" key is just a name.
+                pending.append((value, join(where, key)))
+    return sorted(found, key=lambda entry: entry[1])
 
 
 def _mapping(node: dict[str, Any], key: str) -> dict[Any, Any]:

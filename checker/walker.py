@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 #: The depth to which names of nested in-place schemas are gathered; deeper nesting is rare.
 LISTED_DEPTH = 64
 
+#: Keywords whose values are data, where a "$ref" key is a name, not a reference.
+DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples", "example"})
+
 #: Keywords whose value is one subschema, compared as "accepts anything" when absent.
 SINGLE_SUBSCHEMAS = ("propertyNames", "then", "else", "contentSchema")
 
@@ -123,11 +126,13 @@ class Comparison:
         if old is None:
             assert new is not None, "every compared path comes from one of the two versions"
             _check_whole(new.contents, Place(new, ""))
+            self._check_references(new.contents, Place(new, ""), self.new_references)
             self.changes.append(Change("schema-added", RULES["schema-added"].breaks, path, None, "", None, None,
                                        f"new document {path}", type_name=_name_of(new.contents), type_pointer=""))
             return
         if new is None:
             _check_whole(old.contents, Place(old, ""))
+            self._check_references(old.contents, Place(old, ""), self.old_references)
             self.changes.append(Change("schema-removed", RULES["schema-removed"].breaks, path, "", None, None, None,
                                        f"document {path} removed", type_name=_name_of(old.contents), type_pointer=""))
             return
@@ -335,6 +340,7 @@ class Comparison:
         for position in matching.removed:
             branch = old[position]
             _check_whole(branch.node, pair.old.at(branch.pointer))
+            self._check_references(branch.node, pair.old.at(branch.pointer), self.old_references)
             label = _branch_label(old_candidates[position].node)
             rule = "all-of-member-removed" if member else "variant-removed"
             self.changes.append(pair.change(rule, branch.pointer, None, keyword=old_keyword, old_value=label,
@@ -352,15 +358,17 @@ class Comparison:
 
     def _check_references(self, node: Any, place: Place, references: References) -> None:
         """Resolve every `$ref` in a subtree reported whole, so that a broken one is an error, not a pass."""
-        pending = [node]
+        pending = [(node, place)]
         while pending:
-            item = pending.pop()
+            item, where = pending.pop()
             if isinstance(item, dict):
+                # A nested `$id` changes the base that references below it resolve against.
+                where = self._entered(item, where, references)
                 if isinstance(item.get("$ref"), str):
-                    self._follow({"$ref": item["$ref"]}, place, references)
-                pending.extend(item.values())
+                    self._follow({"$ref": item["$ref"]}, where, references)
+                pending.extend((value, where) for key, value in item.items() if key not in DATA_KEYWORDS)
             elif isinstance(item, list):
-                pending.extend(item)
+                pending.extend((value, where) for value in item)
 
     def _candidate(self, position: int, branch: Branch, place: Place, references: References) -> Candidate:
         node, ref = branch.node, None
@@ -574,10 +582,12 @@ class Comparison:
                                             message=f"definition {show(old_name)} renamed to {show(new_name)} with the same content"))
         for name in sorted(set(only_old) - set(renamed_to)):
             _check_whole(only_old[name], pair.old.at(join(old.at(keyword), name)))
+            self._check_references(only_old[name], pair.old.at(join(old.at(keyword), name)), self.old_references)
             self.changes.append(pair.change("definition-removed", join(old.at(keyword), name), None, keyword=keyword,
                                             old_value=name, message=f"definition {show(name)} removed"))
         for name in sorted(set(only_new) - set(renamed_to.values())):
             _check_whole(only_new[name], pair.new.at(join(new.at(keyword), name)))
+            self._check_references(only_new[name], pair.new.at(join(new.at(keyword), name)), self.new_references)
             self.changes.append(pair.change("definition-added", None, join(new.at(keyword), name), keyword=keyword,
                                             new_value=name, message=f"definition {show(name)} added"))
 

@@ -628,6 +628,83 @@ def test_ref_missing_in_added_property(workdir: Path, capsys: pytest.CaptureFixt
     assert_error(code, out, err, "new/s.json: $ref '#/$defs/nope' does not resolve: no node at pointer '/$defs/nope'")
 
 
+#: A broken reference in each kind of part that exists on one side only. Such a part is
+#: reported whole (added or removed), never walked, yet a validator could not use it.
+BROKEN_REF = {"$ref": "#/$defs/nope"}
+OPENAPI_INFO = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}}
+
+
+def _operation(schema: Any) -> dict[str, Any]:
+    return {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}}}
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    # A document added to a folder.
+    pytest.param({"a.json": {"type": "string"}}, {"a.json": {"type": "string"}, "b.json": {"properties": {"x": BROKEN_REF}}},
+                 "new/b.json: $ref '#/$defs/nope' does not resolve: no node at pointer '/$defs/nope'", id="document-added"),
+    # A document removed from a folder: the old version was broken too.
+    pytest.param({"a.json": {"type": "string"}, "b.json": {"properties": {"x": BROKEN_REF}}}, {"a.json": {"type": "string"}},
+                 "old/b.json: $ref '#/$defs/nope' does not resolve: no node at pointer '/$defs/nope'", id="document-removed"),
+    # A definition nothing uses yet.
+    pytest.param({"s.json": {"type": "object"}}, {"s.json": {"type": "object", "$defs": {"u": BROKEN_REF}}},
+                 "new/s.json: $ref '#/$defs/nope' does not resolve: no node at pointer '/$defs/nope'", id="definition-added"),
+    # A oneOf variant removed.
+    pytest.param({"s.json": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"x": BROKEN_REF}}]}},
+                 {"s.json": {"oneOf": [{"type": "string"}]}},
+                 "old/s.json: $ref '#/$defs/nope' does not resolve: no node at pointer '/$defs/nope'", id="variant-removed"),
+    # An OpenAPI path added, whose response refers to a component that does not exist.
+    pytest.param({"api.json": {**OPENAPI_INFO, "paths": {}}},
+                 {"api.json": {**OPENAPI_INFO, "paths": {"/a": _operation({"$ref": "#/components/schemas/Nope"})}}},
+                 "new/api.json: $ref '#/components/schemas/Nope' does not resolve: no node at pointer '/components/schemas/Nope'",
+                 id="openapi-path-added"),
+    # An OpenAPI path removed: its response schema breaks the draft's meta-schema.
+    pytest.param({"api.json": {**OPENAPI_INFO, "paths": {"/a": _operation({"type": "strin"})}}}, {"api.json": {**OPENAPI_INFO, "paths": {}}},
+                 "old/api.json: not a valid 2020-12 schema: at /paths/~1a/get/responses/200/content/application~1json/schema/type (type): "
+                 "'strin' is not valid under any of the given schemas", id="openapi-path-removed-invalid"),
+    # An OpenAPI component removed, which was no valid schema.
+    pytest.param({"api.json": {**OPENAPI_INFO, "paths": {}, "components": {"schemas": {"A": {"type": "strin"}}}}},
+                 {"api.json": {**OPENAPI_INFO, "paths": {}}},
+                 "old/api.json: not a valid 2020-12 schema: at /components/schemas/A/type (type): "
+                 "'strin' is not valid under any of the given schemas", id="openapi-component-removed-invalid"),
+])
+def test_broken_part_on_one_side(old: dict[str, Any], new: dict[str, Any], problem: str, workdir: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    for side, documents in (("old", old), ("new", new)):
+        for name, document in documents.items():
+            write(workdir / side / name, document)
+
+    code, out, err = run(capsys, "old", "new")
+
+    assert_error(code, out, err, problem)
+
+
+def test_ref_in_data_is_no_reference(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A document added with an enum value and an example that happen to have a "$ref" key:
+    # they are data, so nothing is resolved and the document is simply added.
+    write(workdir / "old" / "a.json", {"type": "string"})
+    write(workdir / "new" / "a.json", {"type": "string"})
+    write(workdir / "new" / "b.json", {"enum": [{"$ref": "#/nowhere"}], "examples": [{"$ref": "#/nowhere"}]})
+
+    code, out, err = run(capsys, "--format", "json", "old", "new")
+
+    assert (code, err) == (0, "")
+    assert changes_of(out) == [("schema-added", "b.json", None, "", [])]
+
+
+def test_added_document_resolves_below_nested_id(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Inside the definition with its own `$id`, "#/$defs/B" means that resource's B, which
+    # exists; against the document's root it would lead nowhere.
+    write(workdir / "old" / "a.json", {"type": "string"})
+    write(workdir / "new" / "a.json", {"type": "string"})
+    write(workdir / "new" / "b.json", {"$defs": {"A": {"$id": "https://example.com/inner.json", "$ref": "#/$defs/B",
+                                                       "$defs": {"B": {"type": "integer"}}}}})
+
+    code, out, err = run(capsys, "--format", "json", "old", "new")
+
+    assert (code, err) == (0, "")
+    assert changes_of(out) == [("schema-added", "b.json", None, "", [])]
+
+
 #: Definitions whose names need escaping in a pointer: `~` as `~0`, `/` as `~1`, and in a URI
 #: fragment `%` as `%25` and a space as `%20`. Each has its own type, so a reference that
 #: resolved to the wrong one would show the wrong types.
