@@ -229,7 +229,8 @@ def _parse_yaml(name: str, text: str) -> Any:
             raise DocumentParseError(f"{name}: invalid YAML: an integer has more than {sys.get_int_max_str_digits()} digits") from error
         raise DocumentParseError(f"{name}: invalid YAML: a value cannot be read ({' '.join(str(error).split())})") from error
     except (IndexError, TypeError) as error:
-        # PyYAML's constructors fail this way on tagged scalars they cannot read, such as an empty `!!int`.
+        # PyYAML's own constructors fail this way on tagged text they cannot read. The loader replaces those
+        # for null, bool, int and float, so this guards the ones it keeps.
         raise DocumentParseError(f"{name}: invalid YAML: a tagged value cannot be read ({error})") from error
 
 
@@ -237,17 +238,19 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _SafeLoader(_BaseLoader):  # type: ignore[misc]
-    """YAML's safe loader, held to what JSON can say.
+    """YAML's safe loader, held to what JSON can say and to the YAML 1.2 core schema.
 
-    Dates stay strings (JSON has no date type), keys that YAML reads as numbers or booleans
-    become their JSON text (`200:` is "200"), and duplicate keys, binary values and
-    non-finite numbers are rejected, as they are in JSON files.
+    PyYAML resolves plain scalars by YAML 1.1 rules, under which `NO` and `on` are booleans,
+    `017` is octal and `12:30` is 750, while JSON Schema and OpenAPI 3.1 documents are
+    written for YAML 1.2. This loader resolves plain scalars by the 1.2 core schema instead
+    (see `_CORE_SCHEMA_RESOLVERS`), so dates and everything else outside it stay strings.
+    Keys that YAML reads as numbers or booleans become their JSON text (`200:` is "200"),
+    and duplicate keys, binary values and non-finite numbers are rejected, as they are in
+    JSON files.
     """
 
-    yaml_implicit_resolvers = {
-        first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
+    # A dict of our own, so that the resolvers added below leave PyYAML's shared ones alone.
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
         if not isinstance(node, yaml.MappingNode):
@@ -267,17 +270,82 @@ class _SafeLoader(_BaseLoader):  # type: ignore[misc]
     def construct_not_json(self, node: yaml.Node) -> Any:
         raise yaml.constructor.ConstructorError(None, None, f"{node.tag.rsplit(':', 1)[-1]} values (!!{node.tag.rsplit(':', 1)[-1]}) are not JSON", node.start_mark)
 
-    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
-        value = super().construct_yaml_float(node)
-        if not math.isfinite(value):
-            raise yaml.constructor.ConstructorError(None, None, f"{node.value} is not a JSON number", node.start_mark)
+    # The constructors below also read explicitly tagged scalars (`!!int 017`), so each
+    # checks its text against the 1.2 core form rather than trusting the resolver.
+
+    def construct_yaml_null(self, node: yaml.ScalarNode) -> None:
+        self._core_text(node, _CORE_NULL, "null")
+        return None
+
+    def construct_yaml_bool(self, node: yaml.ScalarNode) -> bool:
+        return self._core_text(node, _CORE_BOOL, "boolean").lower() == "true"
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        text = self._core_text(node, _CORE_INT, "integer")
+        if not text.startswith(("0o", "0x")):
+            # Leading zeros are decimal in YAML 1.2, and int() reads them so: "017" is 17.
+            return int(text, 10)
+        value = int(text[2:], 8 if text[1] == "o" else 16)
+        # int() limits the digits of decimal text only, but reports print every integer in decimal.
+        limit = sys.get_int_max_str_digits()
+        if limit and value >= 10**limit:
+            raise ValueError(f"an integer has more than {limit} digits")
         return value
 
+    def construct_merge_value(self, node: yaml.ScalarNode) -> str:
+        # flatten_mapping() consumes every `<<` key, so one that gets here is a value, a plain string in YAML 1.2.
+        return cast(str, self.construct_scalar(node))
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        text = self._core_text(node, _CORE_FLOAT, "number")
+        # `.inf` and `.nan` have no JSON form, and nor does 1e400, which float() reads as infinity.
+        if text.lstrip("+-").lower() in (".inf", ".nan") or not math.isfinite(float(text)):
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value} is not a JSON number", node.start_mark)
+        return float(text)
+
+    def _core_text(self, node: yaml.ScalarNode, pattern: re.Pattern[str], kind: str) -> str:
+        text = self.construct_scalar(node)
+        if not pattern.match(text):
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a YAML 1.2 {kind}, so it cannot be tagged !!{tag}",
+                                                    node.start_mark)
+        return text
+
+
+# The YAML 1.2 core schema (YAML 1.2.2, section 10.3.2). Every plain scalar that matches
+# none of these is a string. `\Z` ends each pattern because `$` would also match before a
+# final newline.
+_CORE_NULL = re.compile(r"(?:null|Null|NULL|~|)\Z")
+_CORE_BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+_CORE_INT = re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")
+_CORE_FLOAT = re.compile(r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z")
+# NOTE: `<<` merge keys are a YAML 1.1 type that the 1.2 core schema lacks. They are kept,
+# because YAML files written with anchors use them and reading `<<` as a plain key would
+# silently change those documents.
+_MERGE_KEY = re.compile(r"<<\Z")
+
+#: (tag, pattern, first characters) in the order tried: the integer pattern comes before
+#: the float one, which also matches every integer.
+_CORE_SCHEMA_RESOLVERS = (
+    ("tag:yaml.org,2002:null", _CORE_NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", _CORE_BOOL, list("tTfF")),
+    ("tag:yaml.org,2002:int", _CORE_INT, list("-+0123456789")),
+    ("tag:yaml.org,2002:float", _CORE_FLOAT, list("-+.0123456789")),
+    ("tag:yaml.org,2002:merge", _MERGE_KEY, ["<"]),
+)
+for _tag, _pattern, _first in _CORE_SCHEMA_RESOLVERS:
+    _SafeLoader.add_implicit_resolver(_tag, _pattern, _first)
 
 _SafeLoader.add_constructor("tag:yaml.org,2002:binary", _SafeLoader.construct_yaml_binary)
-for _tag in ("set", "omap", "pairs"):
-    _SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _SafeLoader.construct_not_json)
+# An explicit `!!timestamp` would make a Python date, which JSON lacks. Unquoted dates stay strings anyway.
+for _name in ("set", "omap", "pairs", "timestamp"):
+    _SafeLoader.add_constructor(f"tag:yaml.org,2002:{_name}", _SafeLoader.construct_not_json)
+_SafeLoader.add_constructor("tag:yaml.org,2002:null", _SafeLoader.construct_yaml_null)
+_SafeLoader.add_constructor("tag:yaml.org,2002:bool", _SafeLoader.construct_yaml_bool)
+_SafeLoader.add_constructor("tag:yaml.org,2002:int", _SafeLoader.construct_yaml_int)
 _SafeLoader.add_constructor("tag:yaml.org,2002:float", _SafeLoader.construct_yaml_float)
+_SafeLoader.add_constructor("tag:yaml.org,2002:merge", _SafeLoader.construct_merge_value)
 _SafeLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node))
 
 
