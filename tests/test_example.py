@@ -179,3 +179,14 @@ def test_example_version_names_from_root(in_repository: Path, capsys: pytest.Cap
     assert captured.err == ""
     assert code == 1
     assert len(json.loads(captured.out)["changes"]) == len(EXPECTED)
+
+
+def test_example_release_line_as_readme_quotes(in_repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The README quotes this line: the store's folder names are the versions, 1.5.1 to 1.7.1
+    # is a minor release, and its 8 breaking changes (EXPECTED) need a major one.
+    code = main(["1.5.1", "1.7.1", "--no-color"])
+
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert code == 1
+    assert last == "1.5.1 → 1.7.1 is a minor release; its 8 breaking changes require 2.0.0"
+    assert f"`{last}`" in (in_repository / "README.md").read_text(encoding="utf-8")
