@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -30,14 +31,41 @@ from checker.reporters.history import (
 )
 from checker.semver import parse_version
 from checker.sources import SourceOptions, default_cache_dir, npm, pypi
+from checker.sources.store import parse_version as parse_folder_version
 
 EXIT_OK, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
+
+
+class OutputError(SchemaDiffError):
+    """Standard output cannot be written, because the disk is full or the reader closed the pipe."""
+
+
+class OutputGuardedCommand(click.Command):
+    """A command whose --help output fails with OutputError, as a report does, when standard output cannot be written."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        # Parsing reads no files, so its only OSError comes from writing --help or --version.
+        # Without this, click turns a closed pipe into exit status 1, which reads as "breaking changes".
+        with _writing_output():
+            return super().make_context(info_name, args, parent, **extra)
 
 
 class DefaultCommandGroup(click.Group):
     """A group that runs `compare` when the first argument names no other command."""
 
+    command_class = OutputGuardedCommand
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        with _writing_output():
+            return super().make_context(info_name, args, parent, **extra)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and not ctx.resilient_parsing:
+            # With no arguments, print the help to stderr and exit 2, as for any other usage error.
+            click.echo(ctx.get_help(), err=True, color=ctx.color)
+            ctx.exit(EXIT_ERROR)
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["compare", *args]
         return super().parse_args(ctx, args)
@@ -156,7 +184,8 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
     stream = sys.stdout
     # NO_COLOR (no-color.org) turns colour off unless --color is given.
     use_color = color if color is not None else stream.isatty() and not os.environ.get("NO_COLOR")
-    write_report(output_format, report, stream, use_color, include_cosmetic)
+    with _writing_output():
+        write_report(output_format, report, stream, use_color, include_cosmetic)
     for stale in report.stale:
         click.echo(f"schema-diff: {'error' if strict else 'warning'}: declaration matches no change: {stale}", err=True)
 
@@ -197,7 +226,8 @@ def accept(reason: str, **request_options: Any) -> None:
     target = outcome.project.path or Path.cwd() / PROJECT_FILE
     entries = declarations_for(outcome.report, reason, outcome.project.table)
     added = append_declarations(target, entries)
-    click.echo(f"Added {added} declaration{'s' if added != 1 else ''} to {target}." if added else f"Nothing to declare; {target} is unchanged.")
+    with _writing_output():
+        click.echo(f"Added {added} declaration{'s' if added != 1 else ''} to {target}." if added else f"Nothing to declare; {target} is unchanged.")
 
 
 def _history(store: Path, git_tags: tuple[str, str] | None, package: str | None, since: str | None,
@@ -216,6 +246,8 @@ def _history(store: Path, git_tags: tuple[str, str] | None, package: str | None,
         return History(npm_releases(package[len(npm.PREFIX):], since_version, options), project)
     if package is not None and package.startswith(pypi.PREFIX):
         return History(pypi_releases(package[len(pypi.PREFIX):], since_version, options), project)
+    if package is not None and parse_folder_version(package) is not None:
+        raise UsageError(f"{package} is a version, but changelog takes a package (npm:NAME or pypi:NAME) and covers every version")
     if package is not None:
         raise UsageError(f"{package}: name a package as npm:NAME or pypi:NAME")
     return History(store_releases(options), project)
@@ -254,14 +286,15 @@ def changelog(package: str | None, store: Path, git_tags: tuple[str, str] | None
     history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir, config)
     reports = history.changelog(Mode(mode))
     stream = sys.stdout
-    if output_format == "markdown":
-        write_changelog_markdown(reports, stream, "Changelog", include_cosmetic)
-    elif output_format == "html":
-        write_changelog_html(reports, stream, "Changelog", include_cosmetic)
-    elif output_format == "json":
-        write_changelog_json(reports, stream)
-    else:
-        write_changelog_text(reports, stream)
+    with _writing_output():
+        if output_format == "markdown":
+            write_changelog_markdown(reports, stream, "Changelog", include_cosmetic)
+        elif output_format == "html":
+            write_changelog_html(reports, stream, "Changelog", include_cosmetic)
+        elif output_format == "json":
+            write_changelog_json(reports, stream)
+        else:
+            write_changelog_text(reports, stream)
 
 
 @cli.command()
@@ -274,15 +307,44 @@ def transitive(context: click.Context, version: str | None, package: str | None,
                since: str | None, npm_registry: str | None, index_url: str | None, cache_dir: Path | None, mode: str,
                config: Path | None, output_format: str) -> None:
     """Compare VERSION (default: the newest) with every earlier version; exit 1 on an undeclared break against any."""
+    version, package = _transitive_arguments(version, package)
     history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir, config)
-    newest = history.release(version) if version else None
+    newest = history.release(version) if version else history.releases[-1]
     reports = history.transitive(newest, Mode(mode))
     stream = sys.stdout
-    if output_format == "json":
-        write_transitive_json(reports, stream)
-    else:
-        write_transitive_text(reports, stream)
+    with _writing_output():
+        if not reports:
+            _write_no_earlier_version(newest.name, output_format, stream)
+        elif output_format == "json":
+            write_transitive_json(reports, stream)
+        else:
+            write_transitive_text(reports, stream)
     context.exit(EXIT_BREAKING if oldest_broken(reports) else EXIT_OK)
+
+
+def _transitive_arguments(version: str | None, package: str | None) -> tuple[str | None, str | None]:
+    """Sort the arguments of `transitive` into VERSION and PACKAGE, which may come in either order or alone."""
+    arguments = [argument for argument in (version, package) if argument is not None]
+    packages = [argument for argument in arguments if argument.startswith((npm.PREFIX, pypi.PREFIX))]
+    versions = [argument for argument in arguments if not argument.startswith((npm.PREFIX, pypi.PREFIX))]
+    if len(packages) > 1:
+        raise UsageError(f"transitive reads one package, but got two: {packages[0]} and {packages[1]}")
+    if len(versions) > 1 and parse_folder_version(versions[1]) is None:
+        raise UsageError(f"{versions[1]}: name a package as npm:NAME or pypi:NAME")
+    if len(versions) > 1:
+        older, newer = versions
+        raise UsageError(f"transitive checks one version against every earlier one, but got two versions, {older} and {newer} "
+                         f"(check {newer} with `schema-diff transitive {newer}`, or compare the two with `schema-diff {older} {newer}`)")
+    return (versions[0] if versions else None), (packages[0] if packages else None)
+
+
+def _write_no_earlier_version(name: str, output_format: str, stream: TextIO) -> None:
+    # The history reporters name the checked version from the reports, and here there are none.
+    if output_format == "json":
+        json.dump({"new": name, "against": [], "breaks": []}, stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+        return
+    stream.write(f"{name} is the oldest version, so there is no earlier version to check it against.\n")
 
 
 def describe_breaks(rule: Rule) -> str:
@@ -310,12 +372,46 @@ def rules_command(output_format: str) -> int:
              "impact": rule.impact.value, "reason": rule.reason}
             for rule in RULES.values()
         ]
-        click.echo(json.dumps(listing, indent=2))
+        with _writing_output():
+            click.echo(json.dumps(listing, indent=2))
         return EXIT_OK
     width = max(len(rule.id) for rule in RULES.values())
-    for rule in RULES.values():
-        click.echo(f"{rule.id:<{width}}  breaks: {describe_breaks(rule)}\n{'':<{width}}  {rule.reason}")
+    with _writing_output():
+        for rule in RULES.values():
+            click.echo(f"{rule.id:<{width}}  breaks: {describe_breaks(rule)}\n{'':<{width}}  {rule.reason}")
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _writing_output() -> Iterator[None]:
+    """Raise OutputError when writing to standard output fails, including the flush at the end.
+
+    Only steps that write output, and read no files, belong inside, so that an OSError here
+    can only come from standard output.
+    """
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as error:
+        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from error
+
+
+def _discard_output() -> None:
+    """Point standard output at os.devnull after a failed write.
+
+    Python flushes standard output again at exit, and that flush would fail the same way
+    and print "Exception ignored ... BrokenPipeError" (or OSError) to stderr.
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        # Replaced by a stream without a file descriptor (click's CliRunner, pytest's capsys).
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -330,12 +426,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("schema-diff: aborted", err=True)
         return EXIT_ERROR
+    except OutputError as error:
+        click.echo(f"schema-diff: error: {printable(str(error))}", err=True)
+        _discard_output()
+        return EXIT_ERROR
     except SchemaDiffError as error:
         click.echo(f"schema-diff: error: {printable(str(error))}", err=True)
-        return EXIT_ERROR
-    except BrokenPipeError:
-        # The reader of stdout went away (`| head`): nothing more to say.
-        sys.stderr.close()
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001
         # A bug, not bad input. Python would exit with 1, which a CI gate reads as

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,7 @@ from checker.engine import compare
 from checker.gate import declare
 from checker.project import Project
 from checker.semver import check
-from checker.errors import UsageError
+from checker.errors import GitError, InvalidSourceError, UsageError
 from checker.model import Change, Mode, Report, Severity, SourceInfo
 from checker.sources import SourceOptions, git, npm, pypi, store
 
@@ -56,7 +57,11 @@ def store_releases(options: SourceOptions) -> list[Release]:
 
 
 def git_tag_releases(pattern: str, path: str, options: SourceOptions) -> list[Release]:
-    """Every tag matching a glob (`v*`) whose name reads as a version, with PATH at that tag, oldest first."""
+    """Every tag matching a glob (`v*`) whose name reads as a version, with PATH at that tag, oldest first.
+
+    The tags are those of the repository around `options.git_dir`, and PATH must lie inside it.
+    """
+    _check_tag_path(pattern, path, options.git_dir)
     output = git.run_git(f"tags {pattern}", options.git_dir, ["for-each-ref", "--format=%(refname:strip=2)", "refs/tags/"])
     releases = []
     for tag in output.decode("utf-8", "surrogateescape").splitlines():
@@ -66,8 +71,41 @@ def git_tag_releases(pattern: str, path: str, options: SourceOptions) -> list[Re
     return _ordered(releases)
 
 
+def _check_tag_path(pattern: str, path: str, folder: Path) -> None:
+    """Raise GitError unless `folder` is in a git repository and PATH (relative to `folder`, or absolute) lies inside it."""
+    label = f"--git-tags {pattern} {path}"
+    try:
+        output = git.run_git(label, folder, ["rev-parse", "--show-toplevel"])
+    except GitError as error:
+        # git runs with LC_ALL=C, so its message is in English.
+        if "not a git repository" not in str(error):
+            raise
+        raise GitError(f"{label}: the current folder {folder} is not in a git repository; "
+                       "--git-tags reads the tags of the repository around the current folder") from error
+    top_level = Path(os.path.realpath(output.decode("utf-8", "surrogateescape").rstrip("\n")))
+    if os.path.isabs(path):
+        location = Path(os.path.realpath(path))
+    else:
+        location = Path(os.path.normpath(os.path.join(os.path.realpath(folder), path)))
+    if not location.is_relative_to(top_level):
+        raise GitError(f"{label}: the path {path} is not in the git repository at {top_level}, where --git-tags reads the tags; "
+                       "give a path inside it, or run schema-diff in the repository that contains the path")
+
+
+def _check_package_name(spec: str, name: str, versioned: bool, check_name: Callable[[str, str], None]) -> None:
+    """Raise InvalidSourceError unless NAME of `npm:NAME` or `pypi:NAME` names a whole package, without a version."""
+    if not name:
+        raise InvalidSourceError(f"{spec}: the package name is missing; give it as {spec}NAME")
+    if versioned:
+        raise InvalidSourceError(f"{spec}: a history reads every version of a package, so give the name without a version "
+                                 "(use --since VERSION to start at a later one)")
+    check_name(spec, name)
+
+
 def npm_releases(name: str, since: Version | None, options: SourceOptions) -> list[Release]:
     """Every published version of an npm package from `since` on, oldest first."""
+    # A scoped name starts with `@`; any later `@` starts a version.
+    _check_package_name(f"{npm.PREFIX}{name}", name, "@" in name[1:], npm.check_package_name)
     package = npm.NpmPackage(name, "latest", "")
     registry = npm.registry_url(options.npm_registry, name)
     metadata = npm._fetch_metadata(package, registry, options)  # noqa: SLF001
@@ -76,6 +114,7 @@ def npm_releases(name: str, since: Version | None, options: SourceOptions) -> li
 
 def pypi_releases(name: str, since: Version | None, options: SourceOptions) -> list[Release]:
     """Every version of a PyPI project (as its index lists them) from `since` on, oldest first."""
+    _check_package_name(f"{pypi.PREFIX}{name}", name, "==" in name, pypi.check_project_name)
     index = pypi.index_url(options.index_url)
     url = index.rstrip("/") + "/" + pypi.canonicalize_name(name) + "/"
     response = pypi.http.get(url, f"PyPI project {name}", options.timeout, options.limits.max_bytes, accept=pypi.SIMPLE_JSON)
@@ -172,7 +211,8 @@ def change_identity(change: Change) -> str:
 
 
 def store_path(store_folder: Path) -> Path:
-    """The store folder, checked to exist."""
-    if not store_folder.is_dir():
-        raise UsageError(f"the version store {store_folder} does not exist (set one with --store DIR)")
+    """The store folder, checked to be an existing folder."""
+    problem = store.store_problem(store_folder)
+    if problem is not None:
+        raise UsageError(problem)
     return store_folder

@@ -117,9 +117,7 @@ def find_project(start: Path, config: Path | None = None) -> Project:
 def read_project(path: Path) -> Project:
     """Parse a project file; a `pyproject.toml` without a `[tool.schema-diff]` table yields an empty project."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProjectFileError(f"{path}: cannot be read: {error}") from error
+        data = tomllib.loads(_project_text(path))
     except tomllib.TOMLDecodeError as error:
         raise ProjectFileError(f"{path}: invalid TOML: {error}") from error
     if path.name == PYPROJECT:
@@ -128,6 +126,20 @@ def read_project(path: Path) -> Project:
             return Project()
         return _project(path, table, "tool.schema-diff.declared")
     return _project(path, data, "declared")
+
+
+def _project_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ProjectFileError(f"{path}: cannot be read: {error.strerror or error}") from error
+    # tomllib rejects a byte order mark with "Invalid statement (at line 1, column 1)", which hides the cause.
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ProjectFileError(f"{path}: starts with a UTF-8 byte order mark, which Python's TOML reader (tomllib) rejects; save the file without it")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProjectFileError(f"{path}: not UTF-8 text (invalid byte at offset {error.start})") from error
 
 
 _SETTINGS = frozenset({"declared", "modes", "ignore"})
@@ -144,14 +156,19 @@ def _project(path: Path, table: dict[str, Any], declared_table: str) -> Project:
     modes = table.get("modes", {})
     if not isinstance(modes, dict):
         raise ProjectFileError(f"{path}: `modes` must be a table of glob = mode")
-    try:
-        mode_list = tuple((str(glob), Mode(value)) for glob, value in modes.items())
-    except ValueError as error:
-        raise ProjectFileError(f"{path}: invalid mode in `modes` ({error}); use full, backward or forward") from error
+    mode_list = tuple((str(glob), _mode(path, str(glob), value)) for glob, value in modes.items())
     ignore = table.get("ignore", [])
     if not isinstance(ignore, list) or not all(isinstance(item, str) for item in ignore):
         raise ProjectFileError(f"{path}: `ignore` must be a list of globs")
     return Project(path, declarations, mode_list, tuple(ignore), declared_table)
+
+
+def _mode(path: Path, glob: str, value: Any) -> Mode:
+    valid = [mode.value for mode in Mode]
+    if value not in valid:
+        raise ProjectFileError(f"{path}: invalid mode {value!r} for {glob!r} in `modes`; "
+                               f"the valid modes are {', '.join(valid[:-1])} and {valid[-1]}")
+    return Mode(value)
 
 
 def _declaration(path: Path, position: int, entry: Any) -> Declaration:

@@ -54,11 +54,16 @@ def parse_npm_spec(spec: str) -> NpmPackage:
     name, at, version = name_version.rpartition("@")
     if not at or not name:
         raise InvalidSourceError(f"{spec}: expected npm:NAME@VERSION[:SUBPATH], such as npm:@scope/name@1.2.3:schemas")
-    if not _NAME.fullmatch(name):
-        raise InvalidSourceError(f"{spec}: {name!r} is not a valid npm package name")
+    check_package_name(spec, name)
     if not _VERSION.fullmatch(version):
         raise InvalidSourceError(f"{spec}: {version!r} is not a valid npm version or dist-tag")
     return NpmPackage(name, version, normalize_subpath(spec, subpath))
+
+
+def check_package_name(spec: str, name: str) -> None:
+    """Raise InvalidSourceError, naming `spec`, unless `name` is a valid npm package name."""
+    if not _NAME.fullmatch(name):
+        raise InvalidSourceError(f"{spec}: {name!r} is not a valid npm package name")
 
 
 def open_npm(spec: str, options: SourceOptions) -> DocumentSet:

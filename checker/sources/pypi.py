@@ -54,13 +54,18 @@ def parse_pypi_spec(spec: str) -> PypiPackage:
     name, separator, version_text = requirement.partition("==")
     if not separator or not name or not version_text:
         raise InvalidSourceError(f"{spec}: expected pypi:NAME==VERSION[:SUBPATH], such as pypi:example-schemas==1.2.0:schemas")
-    if not _NAME.fullmatch(name):
-        raise InvalidSourceError(f"{spec}: {name!r} is not a valid Python project name")
+    check_project_name(spec, name)
     try:
         version = Version(version_text)
     except InvalidVersion as error:
         raise InvalidSourceError(f"{spec}: {version_text!r} is not a valid Python package version") from error
     return PypiPackage(name, version, normalize_subpath(spec, subpath))
+
+
+def check_project_name(spec: str, name: str) -> None:
+    """Raise InvalidSourceError, naming `spec`, unless `name` is a valid Python project name."""
+    if not _NAME.fullmatch(name):
+        raise InvalidSourceError(f"{spec}: {name!r} is not a valid Python project name")
 
 
 def open_pypi(spec: str, options: SourceOptions) -> DocumentSet:

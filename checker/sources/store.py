@@ -22,15 +22,32 @@ def parse_version(name: str) -> Version | None:
         return None
 
 
+def store_problem(store: Path) -> str | None:
+    """Describe why `store` cannot be used as a version store, or return None when it is a folder."""
+    if store.is_dir():
+        return None
+    if store.exists():
+        return f"the version store {store} is not a folder (set one with --store DIR)"
+    return f"the version store {store} does not exist (set one with --store DIR)"
+
+
 def version_folders(store: Path, note: Callable[[str], None] | None = print_note) -> list[str]:
     """List the version folders of a store from the lowest version to the highest.
 
     Versions are ordered as Python packaging orders them: 1.10.0 after 1.9.0, and a
     pre-release (1.0.0rc1) before its release. Each other folder gets a note, unless `note`
-    is None; hidden folders (`.git`) are skipped silently.
+    is None; hidden folders (`.git`) are skipped silently. A store that is missing, not a
+    folder or unreadable raises SourceNotFoundError.
     """
+    problem = store_problem(store)
+    if problem is not None:
+        raise SourceNotFoundError(problem)
+    try:
+        entries = sorted(store.iterdir())
+    except OSError as error:
+        raise SourceNotFoundError(f"the version store {store} cannot be read: {error.strerror}") from error
     versions = []
-    for folder in sorted(store.iterdir()):
+    for folder in entries:
         if not folder.is_dir() or folder.name.startswith("."):
             continue
         version = parse_version(folder.name)
@@ -44,8 +61,9 @@ def version_folders(store: Path, note: Callable[[str], None] | None = print_note
 
 def latest_two(store: Path, note: Callable[[str], None] | None = print_note) -> tuple[str, str]:
     """Return the names of the two highest version folders in a store, the older first."""
-    if not store.is_dir():
-        raise SourceNotFoundError(f"--latest: the version store {store} does not exist (set one with --store DIR)")
+    problem = store_problem(store)
+    if problem is not None:
+        raise SourceNotFoundError(f"--latest: {problem}")
     versions = version_folders(store, note)
     if len(versions) < 2:
         found = ", ".join(versions) or "none"
@@ -66,8 +84,10 @@ def find_version_folder(store: Path, name: str) -> Path | None:
 
 def open_version(name: str, options: SourceOptions) -> DocumentSet:
     """Load the version folder `name` from the store; the document set's version is the folder's name."""
-    if not options.store.is_dir():
+    if not options.store.exists():
         raise SourceNotFoundError(f"{name}: no such file or folder, and no version store {options.store} to look it up in (set one with --store DIR)")
+    if not options.store.is_dir():
+        raise SourceNotFoundError(f"{name}: no such file or folder, and the version store {options.store} is not a folder (set one with --store DIR)")
     folder = find_version_folder(options.store, name)
     if folder is None:
         known = ", ".join(version_folders(options.store, note=None)) or "none"
