@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -32,6 +33,8 @@ def load_path(path: str | os.PathLike[str]) -> DocumentSet:
             data, name = _gunzip(root, data), name[: -len(".gz")]
         document = load_document(name, data, shown_as=str(path))
         return DocumentSet(str(path), {document.path: document}, single_file=True)
+    if root.is_symlink():
+        raise SourceNotFoundError(_broken_link_message(root))
     if root.exists():
         raise SourceNotFoundError(f"{path}: not a regular file or folder")
     raise SourceNotFoundError(f"{path}: no such file or folder")
@@ -68,7 +71,7 @@ def _schema_files(root: Path) -> tuple[list[Path], list[Path]]:
             if not _inside(real_root, file):
                 outside.append(file)
             elif file.is_symlink() and not file.exists():
-                raise SourceNotFoundError(f"{file}: cannot be read: No such file or directory")
+                raise SourceNotFoundError(_broken_link_message(file))
             elif not file.is_file():
                 # Reading a FIFO or a device would block or never end.
                 raise SourceNotFoundError(f"{file}: not a regular file; cannot be read")
@@ -82,6 +85,25 @@ def _inside(real_root: str, file: Path) -> bool:
         return True
     target = os.path.realpath(file)
     return os.path.commonpath([real_root, target]) == real_root
+
+
+def _broken_link_message(link: Path) -> str:
+    """Describe why a symbolic link leads to no file: it loops, or its target is missing."""
+    try:
+        os.stat(link)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"{link}: cannot be read: symbolic link loop (the link leads back to itself)"
+        if error.errno != errno.ENOENT:
+            return f"{link}: cannot be read: {error.strerror}"
+        try:
+            target = os.readlink(link)
+        except OSError:
+            # The link itself was removed after the caller's check.
+            return f"{link}: cannot be read: {error.strerror}"
+        return f"{link}: cannot be read: the symbolic link points to {target}, which does not exist"
+    # The target appeared after the caller's check.
+    return f"{link}: cannot be read: the symbolic link changed while it was read"
 
 
 def _read(file: Path) -> bytes:
@@ -103,6 +125,9 @@ def _gunzip(file: Path, data: bytes) -> bytes:
         raise DocumentParseError(f"{file}: not a valid gzip file: {error}") from error
     if unpacker.unconsumed_tail:
         raise DocumentParseError(f"{file}: unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB")
+    if data and not unpacker.eof:
+        # zlib returns what it could unpack, without an error, when the stream stops before its end marker.
+        raise DocumentParseError(f"{file}: the compressed data is truncated or corrupt (the gzip stream ends before its end marker)")
     return unpacked
 
 
@@ -111,19 +136,35 @@ def load_document(path: str, data: bytes, shown_as: str | None = None) -> Docume
     name = shown_as or path
     contents = parse(name, data, yaml_syntax=path.endswith((".yaml", ".yml")))
     if not isinstance(contents, (dict, bool)):
-        kind = kind_of(contents)
-        raise InvalidSchemaError(f"{name}: not a schema: the document is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not an object")
+        raise InvalidSchemaError(f"{name}: not a schema: the document is {_DOCUMENT_KINDS[kind_of(contents)]}, "
+                                 "but a schema must be an object (or a boolean, in drafts 6 and later)")
     draft = draft_of(contents)
     if draft is None and is_openapi(contents):
-        version = contents.get("openapi", contents.get("swagger"))
-        # TODO: Swagger 2.0 keeps bodies in `in: body` parameters and responses' `schema`, which
-        # the OpenAPI comparison does not read yet, so it is refused rather than half judged.
-        raise InvalidSchemaError(f"{name}: unsupported OpenAPI version {version!r}; schema-diff reads OpenAPI 3.0 and 3.1 "
-                                 "(convert Swagger 2.0 to OpenAPI 3 first)")
+        raise InvalidSchemaError(f"{name}: {_unsupported_openapi(contents)}")
     if draft is None:
         # draft_of returns None only for an object whose $schema it does not know.
         raise InvalidSchemaError(f"{name}: unknown $schema {cast(dict[str, Any], contents)['$schema']!r}; schema-diff reads drafts 4, 6, 7, 2019-09 and 2020-12")
     return Document(path, contents, draft, data, name)
+
+
+#: The names in messages of the parsed values that cannot be a schema. JSON has one number
+#: type, so integers are numbers here.
+_DOCUMENT_KINDS = {"null": "null", "array": "an array", "integer": "a number", "number": "a number", "string": "a string"}
+
+
+def _unsupported_openapi(contents: dict[str, Any]) -> str:
+    """Describe why draft_of found no dialect for an OpenAPI or Swagger document."""
+    if "openapi" not in contents:
+        # TODO: Swagger 2.0 keeps bodies in `in: body` parameters and responses' `schema`, which
+        # the OpenAPI comparison does not read yet, so it is refused rather than half judged.
+        version = contents["swagger"]
+        return f"unsupported OpenAPI version {version!r}; schema-diff reads OpenAPI 3.0 and 3.1 (convert Swagger {version} to OpenAPI 3 first)"
+    version = contents["openapi"]
+    if str(version).startswith("3.1"):
+        # draft_of reads a 3.1 document by its jsonSchemaDialect, so only an unknown one ends here.
+        return (f"unknown jsonSchemaDialect {contents.get('jsonSchemaDialect')!r}; "
+                "schema-diff reads drafts 4, 6, 7, 2019-09 and 2020-12")
+    return f"unsupported OpenAPI version {version!r}; schema-diff reads OpenAPI 3.0 and 3.1"
 
 
 def parse(name: str, data: bytes, yaml_syntax: bool) -> Any:
@@ -175,12 +216,77 @@ def _parse_json(name: str, text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
-        raise DocumentParseError(f"{name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from error
+        position, problem = _json_problem(error)
+        line = text.count("\n", 0, position) + 1
+        column = position - text.rfind("\n", 0, position)
+        raise DocumentParseError(f"{name}: invalid JSON at line {line}, column {column}: {problem}") from error
     except _ValueProblem as problem:
         raise DocumentParseError(f"{name}: invalid JSON: {problem}") from problem
     except ValueError as error:
         # Python refuses to convert integers of thousands of digits.
         raise DocumentParseError(f"{name}: invalid JSON: an integer has more than {sys.get_int_max_str_digits()} digits") from error
+
+
+def _json_problem(error: json.JSONDecodeError) -> tuple[int, str]:
+    """Reword a json module error in plain English, and return it with the offset it points at.
+
+    The json module's messages are cut where they would name the offset ("Unterminated
+    string starting at"), and Python 3.13 reports a trailing comma at the comma where 3.11
+    and 3.12 report a missing value or name at the bracket after it. Each is reworded here,
+    and a trailing comma is reported at the comma on every version.
+    """
+    text, position, message = error.doc, error.pos, error.msg
+    at_end = not text[position:].strip()
+    before = text[:position].rstrip()
+    character = text[position : position + 1]
+    if message.startswith("Illegal trailing comma"):
+        closer = "]" if "array" in message else "}"
+        return position, f"JSON does not allow a comma before the closing {closer!r}"
+    if before.endswith(",") and ((message == "Expecting value" and character == "]")
+                                 or (message.startswith("Expecting property name") and character == "}")):
+        return len(before) - 1, f"JSON does not allow a comma before the closing {character!r}"
+    if message.startswith("Unterminated string"):
+        # The json module points at the opening quote, and only the end of the text leaves a string open.
+        return position, "a string starts here, but the file ends before its closing quote"
+    if message.startswith("Invalid control character"):
+        return position, _control_character_problem(character)
+    if message.startswith("Invalid \\escape"):
+        # The C scanner points at the backslash, the pure-Python one at the character after it.
+        if character != "\\":
+            position -= 1
+        escaped = text[position + 1 : position + 2]
+        sequence = f"\\{escaped}" if escaped.isprintable() else f"a backslash followed by U+{ord(escaped):04X}"
+        return position, f"{sequence} is not a valid escape in a JSON string (the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX)"
+    if message.startswith("Invalid \\uXXXX escape"):
+        # The json module points at the `u`, and the message points at the backslash that starts the escape.
+        if text[position - 1 : position] == "\\":
+            position -= 1
+        return position, "a \\u escape must be followed by four hexadecimal digits"
+    if message == "Extra data":
+        return position, "unexpected text after the end of the JSON value (a file contains exactly one value)"
+    if at_end and message.startswith(("Expecting property name", "Expecting ':'")):
+        return position, "the file ends before an object is closed"
+    if at_end and message.startswith("Expecting ','"):
+        return position, "the file ends before an object or array is closed"
+    if at_end and message == "Expecting value":
+        return position, "the file ends where a value is expected"
+    rewordings = {
+        "Expecting value": "expected a JSON value here",
+        "Expecting ',' delimiter": "expected a comma or a closing bracket here",
+        "Expecting ':' delimiter": "expected a colon after the property name",
+        "Expecting property name enclosed in double quotes": "expected a property name in double quotes here",
+    }
+    # A message this list lacks, from another Python version, loses the dangling "at" it may end with.
+    return position, rewordings.get(message, re.sub(r"\s+at$", "", message))
+
+
+def _control_character_problem(character: str) -> str:
+    names = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab"}
+    escapes = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+    code = ord(character) if character else 0
+    name = names.get(character, f"the control character U+{code:04X}")
+    escape = escapes.get(character, f"\\u{code:04x}")
+    return f"a string contains {name}, which JSON allows only as the escape {escape}"
 
 
 class _ValueProblem(ValueError):
@@ -216,6 +322,10 @@ def _parse_yaml(name: str, text: str) -> Any:
         if "nesting depth" in str(error.problem):
             # libyaml stops at its own depth limit where the Python parser would recurse.
             raise RecursionError from error
+        if isinstance(error, yaml.composer.ComposerError) and error.problem == "but found another document" and error.problem_mark:
+            second = error.problem_mark
+            raise DocumentParseError(f"{name}: the file contains more than one YAML document (the second starts at line {second.line + 1}, "
+                                     f"column {second.column + 1}); schema-diff reads one document per file") from error
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise DocumentParseError(f"{name}: invalid YAML{where}: {error.problem or error.context}") from error
