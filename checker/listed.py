@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from checker.views import is_annotation
@@ -28,20 +28,29 @@ EVERY_NAME = ""
 
 @dataclasses.dataclass(frozen=True)
 class Listed:
-    """Names, and patterns of names, that some schemas list."""
+    """Names, and patterns of names, that some schemas list, with the property schemas they give."""
 
     names: frozenset[str] = frozenset()
     patterns: frozenset[str] = frozenset()
+    #: (name, property schema, where it sits) for each listed property, in the order found.
+    schemas: tuple[tuple[str, Any, Any], ...] = ()
 
     def __or__(self, other: Listed) -> Listed:
         if not other.names and not other.patterns:
             return self
         if not self.names and not self.patterns:
             return other
-        return Listed(self.names | other.names, self.patterns | other.patterns)
+        return Listed(self.names | other.names, self.patterns | other.patterns, self.schemas + other.schemas)
 
     def lists(self, name: str) -> bool:
         return name in self.names or any(_matches(pattern, name) for pattern in self.patterns)
+
+    def schema_of(self, name: str) -> tuple[Any, Any] | None:
+        """Return the first property schema listed for the name and where it sits, if any."""
+        for listed, schema, where in self.schemas:
+            if listed == name:
+                return schema, where
+        return None
 
     def beyond(self, names: Iterable[str], patterns: Iterable[str]) -> bool:
         """Whether some name here falls outside the given names and patterns.
@@ -66,14 +75,25 @@ def _matches(pattern: str, name: str) -> bool:
         return True
 
 
-def own_names(node: Any) -> Listed:
-    """Collect what a schema's own keywords list: properties, required names, property patterns."""
+def own_names(node: Any, place_of: Callable[[str], Any], hidden: str | None = None) -> Listed:
+    """Collect what a schema's own keywords list: properties, required names, property patterns.
+
+    `place_of` gives where a property's schema sits. A property whose schema carries the
+    `hidden` flag (`readOnly` in a request, `writeOnly` in a response) is not part of the
+    message, so it is not listed.
+    """
     if not isinstance(node, dict):
         return NOTHING
     names: set[str] = set()
     patterns: set[str] = set()
-    if isinstance(node.get("properties"), dict):
-        names.update(node["properties"])
+    schemas = []
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        for name, schema in properties.items():
+            if hidden is not None and isinstance(schema, dict) and schema.get(hidden) is True:
+                continue
+            names.add(name)
+            schemas.append((name, schema, place_of(name)))
     if isinstance(node.get("required"), list):
         names.update(name for name in node["required"] if isinstance(name, str))
     if isinstance(node.get("patternProperties"), dict):
@@ -84,7 +104,7 @@ def own_names(node: Any) -> Listed:
         patterns.add(EVERY_NAME)
     if not names and not patterns:
         return NOTHING
-    return Listed(frozenset(names), frozenset(patterns))
+    return Listed(frozenset(names), frozenset(patterns), tuple(schemas))
 
 
 #: A part of a schema that applies to the same value: its keyword and where it sits under it.
@@ -94,7 +114,8 @@ Part = tuple[str, str | int]
 def in_place_parts(node: Any) -> Iterator[tuple[Part, Any]]:
     """Yield the subschemas that apply to the same value as `node`, each with its place.
 
-    `not` is left out: what a negated schema lists is what data must not match.
+    `not` is left out: what a negated schema lists is what data must not match. `if` is
+    in: data that meets the condition carries what it lists.
     """
     if not isinstance(node, dict):
         return
@@ -104,7 +125,7 @@ def in_place_parts(node: Any) -> Iterator[tuple[Part, Any]]:
             for position, member in enumerate(members):
                 yield (keyword, position), member
     if "if" in node:
-        for keyword in ("then", "else"):
+        for keyword in ("if", "then", "else"):
             if keyword in node:
                 yield (keyword, ""), node[keyword]
     for keyword in ("dependentSchemas", "dependencies"):

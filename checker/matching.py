@@ -39,8 +39,13 @@ class Matching:
     added: list[int]
 
 
-def match_branches(old: Sequence[Candidate], new: Sequence[Candidate]) -> Matching:
-    """Pair old and new branches; see the module docstring for the order of the rounds."""
+def match_branches(old: Sequence[Candidate], new: Sequence[Candidate], members: bool = False) -> Matching:
+    """Pair old and new branches; see the module docstring for the order of the rounds.
+
+    With `members`, the lists are `allOf` members, and one member left on each side is a
+    member that changed. Comparing the two judges what the conjunction gains or loses;
+    an added and a removed member would claim that both directions break.
+    """
     pairs: list[tuple[Candidate, Candidate]] = []
     old_left, new_left = list(old), list(new)
     discriminator = _discriminator(old, new)
@@ -57,6 +62,8 @@ def match_branches(old: Sequence[Candidate], new: Sequence[Candidate]) -> Matchi
     pairs += found
     old_left = [candidate for candidate in old_left if all(candidate is not a for a, _ in found)]
     new_left = [candidate for candidate in new_left if all(candidate is not b for _, b in found)]
+    if members and len(old_left) == len(new_left) == 1:
+        pairs.append((old_left.pop(), new_left.pop()))
     return Matching(
         sorted((a.position, b.position) for a, b in pairs),
         [candidate.position for candidate in old_left],

@@ -68,6 +68,9 @@ class References:
         """Follow one `$ref`; raise UnresolvableReferenceError when a local one leads nowhere."""
         try:
             resolved = resolver.lookup(ref)
+        except ValueError as error:
+            # urllib rejects some references outright, such as "http://[::1/x" with its unclosed bracket.
+            raise UnresolvableReferenceError(f"{document.shown_as or document.path}: $ref {ref!r} is not a valid URI reference ({error})") from error
         except referencing.exceptions.Unresolvable as error:
             absolute = urllib.parse.urljoin(resolver._base_uri, ref)  # noqa: SLF001
             target = absolute.split("#", 1)[0]

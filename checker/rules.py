@@ -60,10 +60,10 @@ RULES: dict[str, Rule] = {
         _rule("required-removed", FORWARD, V, "Old readers still require the name that new data may omit."),
         _rule("property-added", NONE, A, "In an open object properties nobody declared are assumed never sent, so no old data has it; "
               "a closed object (`additionalProperties: false`) rejects it in old readers. Where another schema applying to the same value "
-              "already listed the name, what the new property schema constrains is judged instead.", closed_breaks=FORWARD),
+              "already listed the name, the new property schema is judged against that schema's, and only a new constraint breaks (backward).", closed_breaks=FORWARD),
         _rule("property-removed", NONE, P, "In an open object data stays valid either way, but readers lose a field they may rely on; "
               "a closed object rejects old data that has it. Where another schema applying to the same value still lists the name, "
-              "what the old property schema constrained is judged instead.", closed_breaks=BACKWARD),
+              "the old property schema is judged against that schema's, and only a dropped constraint breaks (forward).", closed_breaks=BACKWARD),
         _rule("additional-properties-closed", BACKWARD, V, "Old data carrying properties the schema never declared is now rejected."),
         _rule("additional-properties-opened", NONE, A, "Properties nobody declared are assumed never sent, so allowing them breaks no reader; "
               "old readers do reject names that are sent: entries a schema describes (a map's), properties of an object that listed none, "

@@ -105,12 +105,13 @@ def make_view(node: Any, pointer: str, side: str | None = None, foreign_keywords
         view.null_branch = False
     if view.keywords.get("nullable") is True:
         view.null_branch = True
-    if side in _HIDDEN_ON:
-        _hide_properties(view, _HIDDEN_ON[side])
+    if side in HIDDEN_ON:
+        _hide_properties(view, HIDDEN_ON[side])
     return view
 
 
-_HIDDEN_ON = {"request": "readOnly", "response": "writeOnly"}
+#: The flag that keeps a property out of a message on each side of an OpenAPI operation.
+HIDDEN_ON = {"request": "readOnly", "response": "writeOnly"}
 
 
 def _hide_properties(view: View, flag: str) -> None:

@@ -8,6 +8,7 @@ is compared once however many references lead to it, which also ends reference c
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from checker.metaschemas import check_node, check_tree
 from checker.model import Change, Direction
 from checker.references import References, Remote, Target
 from checker.rules import RULES
-from checker.views import UNION_KEYWORDS, Branch, View, is_annotation, make_view
+from checker.views import HIDDEN_ON, UNION_KEYWORDS, Branch, View, is_annotation, make_view
 
 if TYPE_CHECKING:
     # `referencing` exports Resolver only from its private module (checked with referencing 0.37).
@@ -109,7 +110,8 @@ class Comparison:
         self.old, self.new = old, new
         self.old_references, self.new_references = old_references, new_references
         self.changes: list[Change] = []
-        self._visited: set[tuple[str, str, str, str, bool, str | None, Listed, Listed]] = set()
+        self._visited: set[tuple[str, str, str, str, bool, str | None]] = set()
+        self._listed: dict[tuple[str, str, str | None], Listed] = {}
 
     def run(self) -> list[Change]:
         if self.old.single_file and self.new.single_file:
@@ -173,9 +175,7 @@ class Comparison:
             return
         (old_node, old_place), (new_node, new_place) = old_followed, new_followed
 
-        # The same subschemas beside schemas that list other names may earn other verdicts.
-        key = (old_place.document.path, old_place.pointer, new_place.document.path, new_place.pointer, pair.flipped, pair.side,
-               pair.old_listed, pair.new_listed)
+        key = (old_place.document.path, old_place.pointer, new_place.document.path, new_place.pointer, pair.flipped, pair.side)
         if key in self._visited:
             return
         self._visited.add(key)
@@ -327,15 +327,15 @@ class Comparison:
         old, new = _flattened(old, old_keyword), _flattened(new, new_keyword)
         old_candidates = [self._candidate(position, branch, pair.old, self.old_references) for position, branch in enumerate(old)]
         new_candidates = [self._candidate(position, branch, pair.new, self.new_references) for position, branch in enumerate(new)]
-        matching = match_branches(old_candidates, new_candidates)
+        matching = match_branches(old_candidates, new_candidates, members=old_keyword == "allOf")
 
         if matching.pairs:
-            old_beside = self._beside_branches(old_keyword, old, old_view, pair.old, pair.old_listed, self.old_references)
-            new_beside = self._beside_branches(new_keyword, new, new_view, pair.new, pair.new_listed, self.new_references)
+            old_beside = self._beside_branches(old_keyword, old, old_view, pair.old, pair.old_listed, self.old_references, pair.side)
+            new_beside = self._beside_branches(new_keyword, new, new_view, pair.new, pair.new_listed, self.new_references, pair.side)
         for old_position, new_position in matching.pairs:
             old_branch, new_branch = old[old_position], new[new_position]
             self.compare(old_branch.node, new_branch.node, pair.beside(pair.old.at(old_branch.pointer), pair.new.at(new_branch.pointer),
-                                                                       old_beside[old_position], new_beside[new_position]))
+                                                                       old_beside, new_beside))
         member = old_keyword == "allOf"
         for position in matching.removed:
             branch = old[position]
@@ -380,46 +380,53 @@ class Comparison:
         return Candidate(position, node, ref)
 
     # What schemas beside a subschema list ------------------------------------------
+    # The walk carries these names down (`Pair.old_listed`, `Pair.new_listed`) but does not
+    # key its visits by them. So a subschema reached beside several different schemas is
+    # judged beside the first ones, and the walk stays linear in the documents' size.
 
     def _beside_branches(self, keyword: str, branches: tuple[Branch, ...], view: View | None, place: Place, inherited: Listed,
-                         references: References) -> list[Listed]:
-        """Gather what the schemas applying beside each branch list.
+                         references: References, side: str | None) -> Listed:
+        """Gather what the schemas applying beside the branches of a view list.
 
-        Beside a union branch: the enclosing schema and its other in-place parts, not the
-        other branches (data matching two `oneOf` branches is outside the tagged-union
-        assumption, and an `anyOf` accepts it through the other branch anyway). Beside an
-        `allOf` member: the same, and the other members too.
+        Beside a union branch: the enclosing schema and its other in-place parts. The other
+        branches are left out, as in a tagged union, where data matches one branch only.
+        Beside an `allOf` member: the same, and every member, its own names included
+        (they change no verdict about the member itself).
         """
         if view is None:
-            return [inherited] * len(branches)
-        around = inherited | own_names(view.keywords) | self._listed_parts(view, place, references, lambda part: part[0] == keyword)
-        if keyword != "allOf":
-            return [around] * len(branches)
-        members = [self._listed_in_place(branch.node, place.at(branch.pointer), references) for branch in branches]
-        beside = []
-        for position in range(len(branches)):
-            listed = around
-            for other, names in enumerate(members):
-                if other != position:
-                    listed = listed | names
-            beside.append(listed)
-        return beside
+            return inherited
+        around = inherited | self._own_view(view, place, side) | self._listed_parts(view, place, references, side, lambda part: part[0] == keyword)
+        if keyword == "allOf":
+            for branch in branches:
+                around = around | self._listed_in_place(branch.node, place.at(branch.pointer), references, side)
+        return around
 
-    def _beside_view(self, view: View, place: Place, inherited: Listed, references: References, *leave_out: Part) -> Listed:
+    def _beside_view(self, view: View, place: Place, inherited: Listed, references: References, side: str | None, *leave_out: Part) -> Listed:
         """Gather what the schemas beside one in-place part of a view list: the view's own keywords and its other parts."""
         left_out = set(leave_out)
-        return inherited | own_names(view.keywords) | self._listed_parts(view, place, references, lambda part: part in left_out)
+        return inherited | self._own_view(view, place, side) | self._listed_parts(view, place, references, side, lambda part: part in left_out)
 
-    def _listed_parts(self, view: View, place: Place, references: References, leave_out: Callable[[Part], bool]) -> Listed:
+    @staticmethod
+    def _own_view(view: View, place: Place, side: str | None) -> Listed:
+        return own_names(view.keywords, lambda name: place.at(join(view.at("properties"), name)), HIDDEN_ON.get(side or ""))
+
+    def _listed_parts(self, view: View, place: Place, references: References, side: str | None,
+                      leave_out: Callable[[Part], bool] = lambda part: False) -> Listed:
         """Gather what the in-place parts of a view (its members, branches, `then`, ...) list, apart from some parts."""
         listed = NOTHING
         for part, node, pointer in _view_parts(view):
             if not leave_out(part):
-                listed = listed | self._listed_in_place(node, place.at(pointer), references)
+                listed = listed | self._listed_in_place(node, place.at(pointer), references, side)
         return listed
 
-    def _listed_in_place(self, node: Any, place: Place, references: References) -> Listed:
+    def _listed_in_place(self, node: Any, place: Place, references: References, side: str | None) -> Listed:
         """Gather what a subschema and every schema applying in place below it list, through `$ref`s."""
+        key = (place.document.path, place.pointer, side)
+        if key not in self._listed:
+            self._listed[key] = self._gather_in_place(node, place, references, HIDDEN_ON.get(side or ""))
+        return self._listed[key]
+
+    def _gather_in_place(self, node: Any, place: Place, references: References, hidden: str | None) -> Listed:
         seen: set[tuple[str, str]] = set()
         listed = NOTHING
         pending: list[tuple[Any, Place, int]] = [(node, place, 0)]
@@ -438,53 +445,82 @@ class Comparison:
             if (place.document.path, place.pointer) in seen:
                 continue
             seen.add((place.document.path, place.pointer))
-            listed = listed | own_names(node)
+            listed = listed | own_names(node, functools.partial(_property_place, place), hidden)
             for (keyword, key), member in in_place_parts(node):
                 pending.append((member, place.down(keyword) if key == "" else place.down(keyword, key), depth + 1))
         return listed
 
     def _listed_around(self, old: View, new: View, pair: Pair) -> Listed:
         """Gather what either side's schemas list at the value a pair of views describes, the views' own keywords included."""
-        return (pair.old_listed | pair.new_listed | own_names(old.keywords) | own_names(new.keywords)
-                | self._listed_parts(old, pair.old, self.old_references, lambda part: False)
-                | self._listed_parts(new, pair.new, self.new_references, lambda part: False))
+        return (pair.old_listed | pair.new_listed | self._own_view(old, pair.old, pair.side) | self._own_view(new, pair.new, pair.side)
+                | self._listed_parts(old, pair.old, self.old_references, pair.side)
+                | self._listed_parts(new, pair.new, self.new_references, pair.side))
 
-    def _listed_elsewhere(self, view: View, place: Place, inherited: Listed, name: str, references: References) -> tuple[Any, str] | None:
-        """Return `True` (anything) as the schema for a name the view does not list but another schema applying there does.
+    def _listed_elsewhere(self, view: View, listed: Callable[[], Listed], name: str) -> tuple[Any, Place | None] | None:
+        """Find what another schema applying beside a view requires of a name the view does not list.
 
-        Return None when no other schema lists it, or when the view rejects names it does not list.
+        Return that property schema and where it sits, or `True` and None when the other
+        schemas only name it (in `required`, by a pattern). Return None when no other schema
+        lists it, or when the view rejects names it does not list.
         """
-        if _is_closed(view, name):
+        if _is_closed(view, name) or not listed().lists(name):
             return None
-        if inherited.lists(name) or self._listed_parts(view, place, references, lambda part: False).lists(name):
-            return True, view.pointer
-        return None
+        return listed().schema_of(name) or (True, None)
+
+    def _judge_beside(self, old_node: Any, new_node: Any, pair: Pair, kept: Direction) -> bool:
+        """Compare a property schema with what another schema applying beside it requires of the name.
+
+        The other schema still applies, so only the direction in which the property's own
+        schema adds (or drops) a constraint can break: a wider property schema does not
+        widen the data, which must still meet the other one. Return whether a change was kept.
+        """
+        found = len(self.changes)
+        self.compare(old_node, new_node, pair)
+        judged, self.changes[found:] = self.changes[found:], []
+        if pair.flipped:
+            kept = Direction.FORWARD if kept is Direction.BACKWARD else Direction.BACKWARD
+        for change in judged:
+            if kept in change.breaks:
+                self.changes.append(dataclasses.replace(change, breaks=frozenset({kept})))
+        return len(self.changes) > found
 
     # Objects --------------------------------------------------------------------
 
     def compare_properties(self, old: View, new: View, pair: Pair) -> None:
         old_properties, new_properties = _mapping(old, "properties"), _mapping(new, "properties")
+        # What the schemas beside each view list, gathered once and only when a name needs it.
+        old_listed = functools.cache(lambda: pair.old_listed | self._listed_parts(old, pair.old, self.old_references, pair.side))
+        new_listed = functools.cache(lambda: pair.new_listed | self._listed_parts(new, pair.new, self.new_references, pair.side))
         for name in sorted(old_properties.keys() | new_properties.keys()):
             old_pointer, new_pointer = join(old.at("properties"), name), join(new.at("properties"), name)
             if name in old_properties and name in new_properties:
                 self.compare(old_properties[name], new_properties[name], pair.within(pair.old.at(old_pointer), pair.new.at(new_pointer)))
-            elif name in new_properties and (governing := _undeclared_schema(old, name)
-                                             or self._listed_elsewhere(old, pair.old, pair.old_listed, name, self.old_references)) is not None:
-                # The old schema already judged this name, by a pattern or `additionalProperties`,
-                # or let it through while another schema applying here listed it. When both
-                # judge it alike, the property is only newly named.
+            elif name in new_properties and (governing := _undeclared_schema(old, name)) is not None:
+                # The old schema already judged this name, by a pattern or `additionalProperties`;
+                # when both judge it alike, the property is only newly named.
                 found = len(self.changes)
                 self.compare(governing[0], new_properties[name], pair.within(pair.old.at(governing[1]), pair.new.at(new_pointer)))
                 if len(self.changes) == found:
                     self.changes.append(pair.change("property-added", None, new_pointer, keyword="properties", new_value=name,
                                                     message=f"property {show(name)} added; the old schema allowed it already"))
-            elif name in old_properties and (governing := _undeclared_schema(new, name)
-                                             or self._listed_elsewhere(new, pair.new, pair.new_listed, name, self.new_references)) is not None:
+            elif name in old_properties and (governing := _undeclared_schema(new, name)) is not None:
                 found = len(self.changes)
                 self.compare(old_properties[name], governing[0], pair.within(pair.old.at(old_pointer), pair.new.at(governing[1])))
                 if len(self.changes) == found:
                     self.changes.append(pair.change("property-removed", old_pointer, None, keyword="properties", old_value=name,
                                                     message=f"property {show(name)} removed; the new schema still allows it, but readers lose the named field"))
+            elif name in new_properties and (beside := self._listed_elsewhere(old, old_listed, name)) is not None:
+                # Another schema applying here listed the name, so old data may carry it: the
+                # new property schema is a new constraint on that data.
+                where = beside[1] or pair.old.at(old.pointer)
+                if not self._judge_beside(beside[0], new_properties[name], pair.within(where, pair.new.at(new_pointer)), Direction.BACKWARD):
+                    self.changes.append(pair.change("property-added", None, new_pointer, keyword="properties", new_value=name,
+                                                    message=f"property {show(name)} added; another schema applying here listed it already"))
+            elif name in old_properties and (beside := self._listed_elsewhere(new, new_listed, name)) is not None:
+                where = beside[1] or pair.new.at(new.pointer)
+                if not self._judge_beside(old_properties[name], beside[0], pair.within(pair.old.at(old_pointer), where), Direction.FORWARD):
+                    self.changes.append(pair.change("property-removed", old_pointer, None, keyword="properties", old_value=name,
+                                                    message=f"property {show(name)} removed; another schema applying here still lists it"))
             elif name in new_properties:
                 _check_whole(new_properties[name], pair.new.at(new_pointer))
                 self._check_references(new_properties[name], pair.new.at(new_pointer), self.new_references)
@@ -555,8 +591,8 @@ class Comparison:
                 # A dependent schema applies to the same value as the schema holding it.
                 self.compare(old_map.get(name, True), new_map.get(name, True),
                              pair.beside(pair.old.at(old_pointer), pair.new.at(new_pointer),
-                                         self._beside_view(old, pair.old, pair.old_listed, self.old_references, (keyword, name)),
-                                         self._beside_view(new, pair.new, pair.new_listed, self.new_references, (keyword, name))))
+                                         self._beside_view(old, pair.old, pair.old_listed, self.old_references, pair.side, (keyword, name)),
+                                         self._beside_view(new, pair.new, pair.new_listed, self.new_references, pair.side, (keyword, name))))
 
     def compare_definitions(self, old: View, new: View, pair: Pair) -> None:
         for keyword in ("$defs", "definitions"):
@@ -637,14 +673,18 @@ class Comparison:
                 if keyword in ("then", "else"):
                     # `then` and `else` apply to the same value as the schema holding them.
                     inner = pair.beside(inner.old, inner.new,
-                                        self._beside_view(old, pair.old, pair.old_listed, self.old_references, ("then", ""), ("else", "")),
-                                        self._beside_view(new, pair.new, pair.new_listed, self.new_references, ("then", ""), ("else", "")))
+                                        self._beside_view(old, pair.old, pair.old_listed, self.old_references, pair.side, ("then", ""), ("else", "")),
+                                        self._beside_view(new, pair.new, pair.new_listed, self.new_references, pair.side, ("then", ""), ("else", "")))
                 self.compare(old.keywords[keyword] if old_has else True, new.keywords[keyword] if new_has else True, inner)
 
     def compare_not(self, old: View, new: View, pair: Pair) -> None:
         if "not" in old.keywords and "not" in new.keywords:
             # Inside `not`, accepting more means the whole accepts less: directions swap.
-            self.compare(old.keywords["not"], new.keywords["not"], pair.within(pair.old.at(old.at("not")), pair.new.at(new.at("not")), flip=True))
+            # The schema under `not` applies to the same value, beside the same schemas.
+            inner = pair.within(pair.old.at(old.at("not")), pair.new.at(new.at("not")), flip=True)
+            inner = inner.beside(inner.old, inner.new, self._beside_view(old, pair.old, pair.old_listed, self.old_references, pair.side),
+                                 self._beside_view(new, pair.new, pair.new_listed, self.new_references, pair.side))
+            self.compare(old.keywords["not"], new.keywords["not"], inner)
         elif "not" in new.keywords:
             self.changes.append(pair.change("not-added", old.pointer, new.at("not"), keyword="not",
                                             message=f"values matching {show(new.keywords['not'])} are now rejected"))
@@ -720,6 +760,10 @@ def _condition(view: View) -> Any:
     if "if" not in view.keywords or ("then" not in view.keywords and "else" not in view.keywords):
         return None
     return view.keywords["if"]
+
+
+def _property_place(place: Place, name: str) -> Place:
+    return place.down("properties", name)
 
 
 def _view_parts(view: View) -> Iterator[tuple[Part, Any, str]]:

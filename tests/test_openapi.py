@@ -824,3 +824,20 @@ def test_cosmetic_operation_summary() -> None:
     change = only_change(compare_documents(old, new), "description-changed")
 
     assert change.severity is Severity(C)
+
+
+def test_read_only_base_property_redeclared_in_request_extension() -> None:
+    # NewUser extends Base through allOf; Base's `id` is readOnly, so requests never carry it.
+    # The extension now also lists `id` with a length limit: no valid request changes, so
+    # nothing breaks on the request side.
+    base = {"type": "object", "properties": {"id": {"type": "string", "readOnly": True}}}
+    old_body = {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"name": {"type": "string"}}}]}
+    new_body = {"allOf": [{"$ref": "#/components/schemas/Base"},
+                          {"properties": {"name": {"type": "string"}, "id": {"type": "string", "maxLength": 3}}}]}
+    old = api({"/users": {"post": accepts(old_body)}}, {"Base": base})
+    new = api({"/users": {"post": accepts(new_body)}}, {"Base": base})
+
+    changes = compare_documents(old, new)
+
+    assert [change.rule for change in changes] == ["property-added"]
+    assert changes[0].breaks == frozenset()

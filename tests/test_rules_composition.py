@@ -323,3 +323,65 @@ def test_variant_added_names_branch():
 
     assert len(changes) == 1
     assert "bird" in changes[0].message
+
+
+def tagged(kind, extra):
+    """Return a union branch tagged by `kind`, with more properties."""
+    return {"properties": {**extra, "kind": {"const": kind}}, "required": ["kind"]}
+
+
+BASE = {"properties": {"id": S}}
+
+
+def extended(extension):
+    """Return a schema that extends BASE through an `allOf` with a `$ref`, as OpenAPI documents do."""
+    return {"$defs": {"Base": BASE}, "allOf": [{"$ref": "#/$defs/Base"}, {"properties": {"name": S, **extension}}]}
+
+
+MOVE_ROWS = [
+    # "id" moves from every branch to the schema holding the union: every instance valid
+    # before is valid after and the other way round, so nothing may break.
+    pytest.param({"oneOf": [tagged("a", {"id": S}), tagged("b", {"id": S})]},
+                 {"properties": {"id": S}, "oneOf": [tagged("a", {}), tagged("b", {})]}, id="hoisted-into-holder"),
+    # The reverse move: pushed down into every branch.
+    pytest.param({"properties": {"id": S}, "oneOf": [tagged("a", {}), tagged("b", {})]},
+                 {"oneOf": [tagged("a", {"id": S}), tagged("b", {"id": S})]}, id="pushed-into-branches"),
+    # The extension repeats Base's "id" with the same type and a description: Base still
+    # applies, and the repeated schema adds no constraint.
+    pytest.param(extended({}), extended({"id": {"type": "string", "description": "The id again."}}), id="redeclared-in-extension"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), MOVE_ROWS)
+def test_moved_property_breaks_nothing(old, new):
+    changes = changes_between(old, new)
+
+    assert not [change for change in changes if change.breaks], describe(changes)
+
+
+BESIDE_ROWS = [
+    # The extension repeats Base's "id" with a length limit: old data {"id": "long"} is
+    # rejected, so it breaks backward, and only backward, since Base still applies.
+    pytest.param(extended({}), extended({"id": {"type": "string", "maxLength": 3}}), "bound-tightened", "backward", id="narrowed-beside"),
+    # The limit dropped from the extension: new data {"id": "long"} is rejected by old readers.
+    pytest.param(extended({"id": {"maxLength": 3}}), extended({}), "bound-loosened", "forward", id="narrowing-dropped-beside"),
+    # `then` opened while the `if` lists "kind": {"kind": "a", "x": "s"} was rejected by the
+    # closed `then` and is now valid, so old readers reject it.
+    pytest.param({"if": {"properties": {"kind": {"const": "a"}}, "required": ["kind"]},
+                  "then": {"properties": {"x": S}, "additionalProperties": False}},
+                 {"if": {"properties": {"kind": {"const": "a"}}, "required": ["kind"]}, "then": {"properties": {"x": S}}},
+                 "additional-properties-opened", "forward", id="then-opened-beside-if-names"),
+    # Under `not`, opening the closed schema makes it match {"b": "y"}, which the holder lists;
+    # the `not` now rejects that old data, so it breaks backward.
+    pytest.param({"properties": {"b": S}, "not": {"properties": {"a": S}, "additionalProperties": False}},
+                 {"properties": {"b": S}, "not": {"properties": {"a": S}}},
+                 "additional-properties-opened", "backward", id="opened-under-not"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "rule", "breaks"), BESIDE_ROWS)
+def test_property_judged_beside_other_schemas(old, new, rule, breaks):
+    changes = changes_between(old, new)
+
+    assert [(change.rule, "+".join(sorted(direction.value for direction in change.breaks))) for change in changes] == [(rule, breaks)], \
+        describe(changes)
