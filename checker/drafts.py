@@ -57,6 +57,9 @@ OPENAPI30 = Draft("openapi-3.0", "https://spec.openapis.org/oas/3.0/schema", jso
                   # own; OpenAPI 3.0 has no identifier keyword, and `$id` is the rarer word.
                   referencing.jsonschema.DRAFT7, "$id", True, True, True, _SINCE_6)
 
+#: OpenAPI 3.1's own schema dialects (`.../dialect/base` and dated ones) extend 2020-12.
+OPENAPI31_DIALECT_PREFIX = "https://spec.openapis.org/oas/3.1/dialect/"
+
 DRAFTS = (DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012)
 DEFAULT_DRAFT = DRAFT202012
 
@@ -87,7 +90,10 @@ def _openapi_draft(contents: dict[str, Any]) -> Draft | None:
         return OPENAPI30
     if version.startswith("3.1"):
         dialect = contents.get("jsonSchemaDialect")
-        return DEFAULT_DRAFT if dialect is None else _BY_DIALECT.get(_normalise_dialect(str(dialect)))
+        if dialect is None or str(dialect).startswith(OPENAPI31_DIALECT_PREFIX):
+            # The specification's own dialect is 2020-12 with OpenAPI's annotations (discriminator, xml, ...).
+            return DRAFT202012
+        return _BY_DIALECT.get(_normalise_dialect(str(dialect)))
     return None
 
 

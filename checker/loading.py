@@ -118,17 +118,28 @@ MAX_UNPACKED_BYTES = 1 << 30
 
 
 def _gunzip(file: Path, data: bytes) -> bytes:
-    try:
+    # A gzip file may hold several members one after another (`cat a.gz b.gz`): their
+    # contents join, as gzip itself unpacks them. Zero bytes after the last member are padding.
+    parts, remaining, budget = [], data, MAX_UNPACKED_BYTES
+    while True:
         unpacker = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
-        unpacked = unpacker.decompress(data, MAX_UNPACKED_BYTES)
-    except zlib.error as error:
-        raise DocumentParseError(f"{file}: not a valid gzip file: {error}") from error
-    if unpacker.unconsumed_tail:
-        raise DocumentParseError(f"{file}: unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB")
-    if data and not unpacker.eof:
-        # zlib returns what it could unpack, without an error, when the stream stops before its end marker.
-        raise DocumentParseError(f"{file}: the compressed data is truncated or corrupt (the gzip stream ends before its end marker)")
-    return unpacked
+        try:
+            unpacked = unpacker.decompress(remaining, budget)
+        except zlib.error as error:
+            raise DocumentParseError(f"{file}: not a valid gzip file: {error}") from error
+        if unpacker.unconsumed_tail:
+            raise DocumentParseError(f"{file}: unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB")
+        if remaining and not unpacker.eof:
+            # zlib returns what it could unpack, without an error, when the stream stops before its end marker.
+            raise DocumentParseError(f"{file}: the compressed data is truncated or corrupt (the gzip stream ends before its end marker)")
+        parts.append(unpacked)
+        budget -= len(unpacked)
+        remaining = unpacker.unused_data
+        if not remaining.strip(b"\0"):
+            return b"".join(parts)
+        if budget <= 0:
+            # A limit of 0 would mean no limit to zlib, so the check comes first.
+            raise DocumentParseError(f"{file}: unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB")
 
 
 def load_document(path: str, data: bytes, shown_as: str | None = None) -> Document:

@@ -383,6 +383,9 @@ class Comparison:
     # The walk carries these names down (`Pair.old_listed`, `Pair.new_listed`) but does not
     # key its visits by them. So a subschema reached beside several different schemas is
     # judged beside the first ones, and the walk stays linear in the documents' size.
+    # TODO: a `$ref` target whose referring schema is equal on both sides is reached only
+    # from `$defs` (or components), with nothing listed beside it; an index per document of
+    # what is listed beside each location would let it be judged beside its uses too.
 
     def _beside_branches(self, keyword: str, branches: tuple[Branch, ...], view: View | None, place: Place, inherited: Listed,
                          references: References, side: str | None) -> Listed:

@@ -183,3 +183,19 @@ def test_openapi_version_message(capsys: pytest.CaptureFixture[str], document: d
     Path("new.json").write_text(json.dumps({**document, "info": {"title": "Pets", "version": "1"}, "paths": {}}))
 
     assert error_line(capsys, "old.json", "new.json") == f"new.json: {message}"
+
+
+@pytest.mark.parametrize("padding", [b"", b"\0" * 64], ids=["members", "members-then-zero-padding"])
+def test_gzip_members_join(workdir: Path, capsys: pytest.CaptureFixture[str], padding: bytes) -> None:
+    # `cat a.gz b.gz` makes one gzip file of two members, which gzip unpacks as one text;
+    # here the text is {"type": "object"} split across the members, so a reader that kept
+    # only the first member would see invalid JSON.
+    (workdir / "old.json").write_text('{"type": "string"}', encoding="utf-8")
+    (workdir / "new.json.gz").write_bytes(gzip.compress(b'{"type": "obj') + gzip.compress(b'ect"}') + padding)
+
+    code = main(["--format", "json", "old.json", "new.json.gz"])
+
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [(change["rule"], change["old_value"], change["new_value"]) for change in report["changes"]] == [
+        ("type-changed", ["string"], ["object"])]

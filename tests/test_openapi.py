@@ -841,3 +841,19 @@ def test_read_only_base_property_redeclared_in_request_extension() -> None:
 
     assert [change.rule for change in changes] == ["property-added"]
     assert changes[0].breaks == frozenset()
+
+
+@pytest.mark.parametrize("dialect", [
+    "https://spec.openapis.org/oas/3.1/dialect/base",        # the specification's default dialect, named
+    "https://spec.openapis.org/oas/3.1/dialect/2024-10-25",  # a dated version of it
+    "https://json-schema.org/draft/2020-12/schema",          # plain 2020-12
+])
+def test_openapi_31_dialects_read_as_2020_12(dialect: str) -> None:
+    # Each dialect is 2020-12 (OpenAPI's adds annotations only), so an enum value added to a
+    # response is judged as in any 2020-12 schema: it breaks old clients (forward).
+    old = {**api({"/users": {"get": returns({"enum": ["a"]})}}, version="3.1.0"), "jsonSchemaDialect": dialect}
+    new = {**api({"/users": {"get": returns({"enum": ["a", "b"]})}}, version="3.1.0"), "jsonSchemaDialect": dialect}
+
+    changes = compare_documents(old, new)
+
+    assert [(change.rule, sorted(direction.value for direction in change.breaks)) for change in changes] == [("enum-value-added", ["forward"])]
