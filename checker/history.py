@@ -178,12 +178,12 @@ class History:
     def changelog(self, mode: Mode) -> list[Report]:
         """One report per consecutive pair of releases, newest first."""
         pairs = list(zip(self.releases, self.releases[1:]))
-        return [self.compare(older, newer, mode) for older, newer in reversed(pairs)]
+        return _stale_once([self.compare(older, newer, mode) for older, newer in reversed(pairs)], newest_first=True)
 
     def transitive(self, newest: Release | None, mode: Mode) -> list[Report]:
         """Compare one release (default: the newest) with every earlier one, oldest first."""
         newest = newest or self.releases[-1]
-        return [self.compare(older, newest, mode) for older in self.releases if older.version < newest.version]
+        return _stale_once([self.compare(older, newest, mode) for older in self.releases if older.version < newest.version], newest_first=False)
 
     def release(self, name: str) -> Release:
         """Find a release by its name or an equal version."""
@@ -192,6 +192,20 @@ class History:
             if release.name == name or (wanted is not None and release.version == wanted):
                 return release
         raise UsageError(f"no version {name!r} in the history ({', '.join(release.name for release in self.releases)})")
+
+
+def _stale_once(reports: list[Report], newest_first: bool) -> list[Report]:
+    """Keep a declaration as stale only where it matches nothing in any report, and name it once.
+
+    A declaration without a version applies to every pair, so one pair it does not match
+    says nothing about it. Each stale declaration is listed on one report: the newest.
+    """
+    if not reports:
+        return reports
+    stale_everywhere = set.intersection(*(set(report.stale) for report in reports))
+    newest = 0 if newest_first else len(reports) - 1
+    return [dataclasses.replace(report, stale=tuple(item for item in report.stale if item in stale_everywhere) if position == newest else ())
+            for position, report in enumerate(reports)]
 
 
 def oldest_broken(reports: list[Report]) -> dict[str, str]:

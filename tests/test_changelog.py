@@ -487,3 +487,23 @@ def test_since_not_a_version(registry: NpmRegistry, capsys: pytest.CaptureFixtur
     assert out == ""
     assert len(err.splitlines()) == 1
     assert "soon" in err
+
+
+def test_stale_declaration_named_once_across_pairs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # Three versions: 1.1.0 adds the value "b", 1.2.0 only adds a description. The first
+    # declaration has no version, so it applies to every pair and matches the 1.1.0 change:
+    # it is not stale, though the pair to 1.2.0 has nothing for it. The second matches no
+    # change in any pair, so it is stale, and is named once.
+    for version, schema in (("1.0.0", {"enum": ["a"]}), ("1.1.0", {"enum": ["a", "b"]}), ("1.2.0", {"enum": ["a", "b"], "description": "d"})):
+        (tmp_path / "schemas" / version).mkdir(parents=True)
+        (tmp_path / "schemas" / version / "s.json").write_text(json.dumps(schema), encoding="utf-8")
+    (tmp_path / "schema-diff.toml").write_text(
+        '[[declared]]\nrule = "enum-value-added"\nschema = "s.json"\nreason = "b is new"\n\n'
+        '[[declared]]\nrule = "enum-value-removed"\nschema = "s.json"\nreason = "matches nothing"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    code, out, _ = run(capsys, "changelog")
+
+    assert code == 0
+    assert out.count("- enum-value-removed for schema s.json") == 1
+    assert "enum-value-added for schema s.json" not in out
