@@ -37,7 +37,7 @@ def _declaration_for(change: Change, declarations: tuple[Declaration, ...], vers
 
 
 def _describe(declaration: Declaration) -> str:
-    where = f"type {declaration.type}" if declaration.type else f"schema {declaration.schema}"
+    where = " in ".join(part for part in (declaration.type and f"type {declaration.type}", declaration.schema and f"schema {declaration.schema}") if part)
     value = f" value {declaration.value!r}" if declaration.has_value else ""
     version = f" in version {declaration.version}" if declaration.version else ""
     return f"{declaration.rule} for {where}{value}{version}"

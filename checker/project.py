@@ -261,14 +261,16 @@ def append_declarations(path: Path, entries: Iterable[str]) -> int:
         original = path.read_bytes() if path.exists() else b""
     except OSError as error:
         raise ProjectFileError(f"{path}: cannot be read: {error.strerror}") from error
+    # The new lines end as the file's own do (Windows files end them in CR LF).
+    newline = b"\r\n" if b"\r\n" in original else b"\n"
     # One blank line between the old content and the new entries.
-    if not original or original.endswith(b"\n\n"):
+    if not original or original.endswith(newline * 2):
         separator = b""
-    elif original.endswith(b"\n"):
-        separator = b"\n"
+    elif original.endswith(newline):
+        separator = newline
     else:
-        separator = b"\n\n"
-    content = original + separator + "\n".join(texts).encode("utf-8")
+        separator = newline * 2
+    content = original + separator + "\n".join(texts).encode("utf-8").replace(b"\n", newline)
     try:
         tomllib.loads(content.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:

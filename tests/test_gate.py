@@ -418,6 +418,19 @@ def test_stale_declaration_warns(example: Path, capsys: pytest.CaptureFixture[st
     assert "DeploymentStatus" in lines[0]
 
 
+def test_stale_declaration_names_type_and_schema(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A declaration may narrow a type to one schema; the warning names both, or a reader
+    # could not tell it from a declaration for the type everywhere.
+    (example / "schema-diff.toml").write_text(
+        EXAMPLE_DECLARATIONS + '\n[[declared]]\nrule = "enum-value-removed"\ntype = "DeploymentStatus"\n'
+        'schema = "deploymentStatus.json"\nreason = "Nobody sends it."\n', encoding="utf-8")
+
+    _, report, err = run_json(capsys, OLD, NEW)
+
+    assert report["stale_declarations"] == ["enum-value-removed for type DeploymentStatus in schema deploymentStatus.json"]
+    assert err == "schema-diff: warning: declaration matches no change: enum-value-removed for type DeploymentStatus in schema deploymentStatus.json\n"
+
+
 def test_stale_declaration_strict(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (example / "schema-diff.toml").write_text(EXAMPLE_DECLARATIONS + "\n" + STALE, encoding="utf-8")
 

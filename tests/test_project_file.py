@@ -252,6 +252,21 @@ def test_accept_writes_config_path(example: Path, capsys: pytest.CaptureFixture[
     assert run(capsys, OLD, NEW)[0] == 1
 
 
+def test_accept_keeps_windows_line_endings(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A project file saved on Windows ends its lines in CR LF; the appended lines must too,
+    # or the file would mix two kinds of line ending.
+    project = example / "schema-diff.toml"
+    project.write_bytes(b"# The gate's declarations.\r\n")
+
+    code, _, err = accept(capsys)
+
+    written = project.read_bytes()
+    assert code == 0, err
+    assert written.startswith(b"# The gate's declarations.\r\n\r\n")
+    assert written.count(b"\n") == written.count(b"\r\n")
+    assert entries(tomllib.loads(written.decode("utf-8"))["declared"]) == EXAMPLE_ENTRIES
+
+
 def test_missing_config_path(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, OLD, NEW, "--config", "missing.toml")
 
