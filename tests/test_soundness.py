@@ -12,7 +12,9 @@ jsonschema's validator for the draft decides which side accepts each. The checks
 - a reordering alone yields no change at all.
 
 Instances that carry a property the accepting side never declares are left out, since
-schema-diff assumes such properties are never sent. `format` is asserted on both sides
+schema-diff assumes such properties are never sent, and so are instances that several
+branches of some `oneOf` match on either side (inside a `not` too), since schema-diff
+assumes `oneOf` branches do not overlap. `format` is asserted on both sides
 with the draft's format checker, because schema-diff judges it as an assertion. Formats
 that jsonschema does not check (the OpenAPI `int32`, `int64`, `double`) accept every
 value on both sides.
