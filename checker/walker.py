@@ -466,7 +466,10 @@ class Comparison:
         schemas only name it (in `required`, by a pattern). Return None when no other schema
         lists it, or when the view rejects names it does not list.
         """
-        if _is_closed(view, name) or not listed().lists(name):
+        # `unevaluatedProperties: false` lets through what the schemas beside it evaluate, so
+        # only `additionalProperties: false` makes the view reject a name listed beside it.
+        closed = view.keywords.get("additionalProperties") is False and not _matching_pattern(view, name)
+        if closed or not listed().lists(name):
             return None
         return listed().schema_of(name) or (True, None)
 

@@ -349,6 +349,11 @@ MOVE_ROWS = [
     # The extension repeats Base's "id" with the same type and a description: Base still
     # applies, and the repeated schema adds no constraint.
     pytest.param(extended({}), extended({"id": {"type": "string", "description": "The id again."}}), id="redeclared-in-extension"),
+    # `unevaluatedProperties: false` accepted "a" because the `allOf` member evaluates it; the
+    # outer schema now lists "a" with the same schema, which changes no valid instance.
+    pytest.param({"allOf": [{"properties": {"a": S}}], "properties": {"b": S}, "unevaluatedProperties": False},
+                 {"allOf": [{"properties": {"a": S}}], "properties": {"b": S, "a": S}, "unevaluatedProperties": False},
+                 id="listed-beside-unevaluated-false"),
 ]
 
 
