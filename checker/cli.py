@@ -8,14 +8,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import click
 
 from checker.errors import SchemaDiffError, UsageError
 from checker.jsonvalues import printable
 from checker.gate import declarations_for, exit_code
-from checker.model import Mode, Severity
+from checker.model import Mode, Report, Severity
 from checker.pipeline import Outcome, Request, run
 from checker.project import PROJECT_FILE, append_declarations, find_project
 from checker.reporters import ANNOTATING_FORMATS, REPORTERS, write_report
@@ -181,13 +181,12 @@ def compare(context: click.Context, output_format: str, fail_on: str, semver_gat
     if semver_gate and outcome.verdict is None:
         raise UsageError("--semver needs both versions: name version folders of the store, or give --old-version and --new-version")
     report = outcome.report
-    stream = sys.stdout
+    stream = _in_pieces()
     # NO_COLOR (no-color.org) turns colour off unless --color is given.
     use_color = color if color is not None else stream.isatty() and not os.environ.get("NO_COLOR")
     with _writing_output():
         write_report(output_format, report, stream, use_color, include_cosmetic)
-    for stale in report.stale:
-        click.echo(f"schema-diff: {'error' if strict else 'warning'}: declaration matches no change: {stale}", err=True)
+    _warn_stale([report], strict)
 
     code = exit_code(report, Severity(fail_on))
     if semver_gate:
@@ -231,7 +230,8 @@ def accept(reason: str, **request_options: Any) -> None:
 
 
 def _history(store: Path, git_tags: tuple[str, str] | None, package: str | None, since: str | None,
-             npm_registry: str | None, index_url: str | None, cache_dir: Path | None, config: Path | None = None) -> History:
+             npm_registry: str | None, index_url: str | None, cache_dir: Path | None, config: Path | None = None,
+             minimum: int = 2) -> History:
     options = SourceOptions(store=store, npm_registry=npm_registry, index_url=index_url,
                             cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
     since_version = parse_version(since, "--since") if since else None
@@ -241,16 +241,16 @@ def _history(store: Path, git_tags: tuple[str, str] | None, package: str | None,
         raise UsageError("give --git-tags or a package, not both")
     project = find_project(Path.cwd(), config)
     if git_tags is not None:
-        return History(git_tag_releases(git_tags[0], git_tags[1], options), project)
+        return History(git_tag_releases(git_tags[0], git_tags[1], options), project, minimum)
     if package is not None and package.startswith(npm.PREFIX):
-        return History(npm_releases(package[len(npm.PREFIX):], since_version, options), project)
+        return History(npm_releases(package[len(npm.PREFIX):], since_version, options), project, minimum)
     if package is not None and package.startswith(pypi.PREFIX):
-        return History(pypi_releases(package[len(pypi.PREFIX):], since_version, options), project)
+        return History(pypi_releases(package[len(pypi.PREFIX):], since_version, options), project, minimum)
     if package is not None and parse_folder_version(package) is not None:
         raise UsageError(f"{package} is a version, but changelog takes a package (npm:NAME or pypi:NAME) and covers every version")
     if package is not None:
         raise UsageError(f"{package}: name a package as npm:NAME or pypi:NAME")
-    return History(store_releases(options), project)
+    return History(store_releases(options), project, minimum)
 
 
 def history_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -285,7 +285,7 @@ def changelog(package: str | None, store: Path, git_tags: tuple[str, str] | None
     """Release notes for every consecutive pair of versions, newest first."""
     history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir, config)
     reports = history.changelog(Mode(mode))
-    stream = sys.stdout
+    stream = _in_pieces()
     with _writing_output():
         if output_format == "markdown":
             write_changelog_markdown(reports, stream, "Changelog", include_cosmetic)
@@ -295,6 +295,7 @@ def changelog(package: str | None, store: Path, git_tags: tuple[str, str] | None
             write_changelog_json(reports, stream)
         else:
             write_changelog_text(reports, stream)
+    _warn_stale(reports)
 
 
 @cli.command()
@@ -308,10 +309,10 @@ def transitive(context: click.Context, version: str | None, package: str | None,
                config: Path | None, output_format: str) -> None:
     """Compare VERSION (default: the newest) with every earlier version; exit 1 on an undeclared break against any."""
     version, package = _transitive_arguments(version, package)
-    history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir, config)
+    history = _history(store, git_tags, package, since, npm_registry, index_url, cache_dir, config, minimum=1)
     newest = history.release(version) if version else history.releases[-1]
     reports = history.transitive(newest, Mode(mode))
-    stream = sys.stdout
+    stream = _in_pieces()
     with _writing_output():
         if not reports:
             _write_no_earlier_version(newest.name, output_format, stream)
@@ -319,6 +320,7 @@ def transitive(context: click.Context, version: str | None, package: str | None,
             write_transitive_json(reports, stream)
         else:
             write_transitive_text(reports, stream)
+    _warn_stale(reports)
     context.exit(EXIT_BREAKING if oldest_broken(reports) else EXIT_OK)
 
 
@@ -394,6 +396,38 @@ def _writing_output() -> Iterator[None]:
         sys.stdout.flush()
     except OSError as error:
         raise OutputError(f"cannot write to standard output: {error.strerror or error}") from error
+
+
+def _warn_stale(reports: list[Report], strict: bool = False) -> None:
+    for report in reports:
+        for stale in report.stale:
+            click.echo(f"schema-diff: {'error' if strict else 'warning'}: declaration matches no change: {stale}", err=True)
+
+
+class _InPieces:
+    """Standard output, written in pieces of at most PIECE characters.
+
+    A write larger than a pipe holds can end half done when the reader goes away, with no
+    error raised (seen with a 75 kB HTML page into `head -c 10`); pieces that fit the
+    buffer each fail cleanly instead.
+    """
+
+    PIECE = 8192
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        for start in range(0, len(text), self.PIECE):
+            self._stream.write(text[start:start + self.PIECE])
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _in_pieces() -> TextIO:
+    return cast(TextIO, _InPieces(sys.stdout))
 
 
 def _discard_output() -> None:

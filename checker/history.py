@@ -10,17 +10,16 @@ import dataclasses
 import fnmatch
 import json
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from checker.documents import DocumentSet
 from checker.engine import compare
 from checker.gate import declare
 from checker.project import Project
-from checker.semver import check
+from checker.semver import check, version_of
 from checker.errors import GitError, InvalidSourceError, UsageError
 from checker.model import Change, Mode, Report, Severity, SourceInfo
 from checker.sources import SourceOptions, git, npm, pypi, store
@@ -33,17 +32,6 @@ class Release:
     name: str
     version: Version
     read: Callable[[], DocumentSet] = dataclasses.field(compare=False, repr=False)
-
-
-def version_of(name: str) -> Version | None:
-    """Read a folder or tag name as a version; a prefix such as `v` or `release-` is skipped."""
-    match = re.search(r"\d", name)
-    if match is None:
-        return None
-    try:
-        return Version(name[match.start():])
-    except InvalidVersion:
-        return None
 
 
 def _ordered(releases: list[Release]) -> list[Release]:
@@ -149,10 +137,11 @@ def _reader(read: Callable[[str, SourceOptions], DocumentSet], spec: str, option
 class History:
     """The releases of one set of schemas, each read at most once."""
 
-    def __init__(self, releases: list[Release], project: Project | None = None) -> None:
-        if len(releases) < 2:
+    def __init__(self, releases: list[Release], project: Project | None = None, minimum: int = 2) -> None:
+        # A changelog needs a pair of versions; a transitive check of the first release has nothing to do, which is no error.
+        if len(releases) < minimum:
             found = ", ".join(release.name for release in releases) or "none"
-            raise UsageError(f"a history needs at least two versions; found {len(releases)} ({found})")
+            raise UsageError(f"a history needs at least {'two versions' if minimum == 2 else 'one version'}; found {len(releases)} ({found})")
         self.releases = _ordered(releases)
         #: Declarations and settings applied to every comparison, as in a single run.
         self.project = project or Project()

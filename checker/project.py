@@ -29,6 +29,7 @@ from checker.errors import ProjectFileError
 from checker.jsonvalues import same
 from checker.model import Change, Mode
 from checker.rules import RULES
+from checker.semver import version_of
 
 PROJECT_FILE = "schema-diff.toml"
 PYPROJECT = "pyproject.toml"
@@ -51,7 +52,7 @@ class Declaration:
         """Return whether this declaration covers a change found in a release of `version`."""
         if change.rule != self.rule:
             return False
-        if self.version is not None and self.version != version:
+        if self.version is not None and not _same_version(self.version, version):
             return False
         if self.type is not None and change.type_name != self.type:
             return False
@@ -69,6 +70,16 @@ class Declaration:
         # "/enum" names the keyword; the change points at the subschema holding it.
         with_keyword = {f"{pointer}/{change.keyword}" for pointer in pointers if change.keyword}
         return self.pointer in pointers | with_keyword
+
+
+def _same_version(declared: str, version: str | None) -> bool:
+    # "3.3.2" names the release whose folder or tag is "v3.3.2", as the report prints it.
+    if version is None:
+        return False
+    if declared == version:
+        return True
+    declared_version, found = version_of(declared), version_of(version)
+    return declared_version is not None and declared_version == found
 
 
 def _value_of(change: Change) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from packaging.version import InvalidVersion, Version
 
@@ -88,3 +89,14 @@ def check(report: Report, old_text: str, new_text: str) -> Verdict:
 
 def _part(version: Version, position: int) -> int:
     return version.release[position] if len(version.release) > position else 0
+
+
+def version_of(name: str) -> Version | None:
+    """Read a folder or tag name as a version; a prefix such as `v` or `release-` is skipped."""
+    match = re.search(r"\d", name)
+    if match is None:
+        return None
+    try:
+        return Version(name[match.start():])
+    except InvalidVersion:
+        return None

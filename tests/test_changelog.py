@@ -502,8 +502,42 @@ def test_stale_declaration_named_once_across_pairs(tmp_path: Path, monkeypatch: 
         '[[declared]]\nrule = "enum-value-removed"\nschema = "s.json"\nreason = "matches nothing"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
 
-    code, out, _ = run(capsys, "changelog")
+    code, out, err = run(capsys, "changelog")
 
     assert code == 0
     assert out.count("- enum-value-removed for schema s.json") == 1
     assert "enum-value-added for schema s.json" not in out
+    assert err == "schema-diff: warning: declaration matches no change: enum-value-removed for schema s.json\n"
+
+    # Every format, and transitive too, warn on stderr, as a single comparison does.
+    for argv in (["changelog", "--format", "html"], ["changelog", "--format", "text"], ["transitive"], ["transitive", "--format", "json"]):
+        code, _, err = run(capsys, *argv)
+        assert (code, err) == (0, "schema-diff: warning: declaration matches no change: enum-value-removed for schema s.json\n"), argv
+
+
+def test_declared_version_matches_prefixed_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # The store's folders are named v1.0.0 and v1.1.0, and the report calls the new one
+    # 1.1.0; a declaration for version "1.1.0" names that release and covers its change.
+    for version, schema in (("v1.0.0", {"enum": ["a"]}), ("v1.1.0", {"enum": ["a", "b"]})):
+        (tmp_path / "schemas" / version).mkdir(parents=True)
+        (tmp_path / "schemas" / version / "s.json").write_text(json.dumps(schema), encoding="utf-8")
+    (tmp_path / "schema-diff.toml").write_text('[[declared]]\nrule = "enum-value-added"\nschema = "s.json"\nversion = "1.1.0"\n'
+                                               'reason = "b is new"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    code, out, err = run(capsys, "v1.0.0", "v1.1.0", "--format", "json")
+
+    assert (code, err) == (0, "")
+    assert [(change["rule"], change["declared"]) for change in json.loads(out)["changes"]] == [("enum-value-added", True)]
+
+
+def test_transitive_single_version_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # A repository's first release: nothing earlier to check against, which is no error.
+    (tmp_path / "schemas" / "1.0.0").mkdir(parents=True)
+    (tmp_path / "schemas" / "1.0.0" / "s.json").write_text('{"type": "string"}', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    code, out, err = run(capsys, "transitive")
+
+    assert (code, err) == (0, "")
+    assert out == "1.0.0 is the oldest version, so there is no earlier version to check it against.\n"

@@ -263,6 +263,30 @@ def test_closed_pipe_exit_2(workdir: Path, argv: list[str]) -> None:
     assert completed.stderr == b"schema-diff: error: cannot write to standard output: Broken pipe\n"
 
 
+# Markdown is left out: it keeps release notes short enough for a pull-request comment
+# (under 64 KiB here), so the whole report fits in the pipe and is written in full.
+@pytest.mark.parametrize("output_format", ["html", "text", "json"])
+def test_pipe_closed_after_first_bytes_exit_2(workdir: Path, output_format: str) -> None:
+    # 2,000 added properties make a report far larger than a pipe holds (64 KiB on Linux).
+    # The reader takes ten bytes and goes away, as `| head -c 10` does, while schema-diff
+    # is still writing: the rest cannot be written, which must end in exit 2, not in a
+    # report cut short with the exit status of a complete one.
+    write_schema(workdir / "old.json", {"type": "object", "properties": {}})
+    write_schema(workdir / "new.json", {"type": "object", "additionalProperties": False,
+                                        "properties": {f"p{index}": {"type": "string"} for index in range(2000)}})
+    process = subprocess.Popen([sys.executable, "-m", "checker", "old.json", "new.json", "--format", output_format],
+                               cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.read(10)
+    process.stdout.close()
+    errors = process.stderr.read()
+    process.stderr.close()
+
+    assert process.wait(timeout=60) == 2
+    assert len(first) == 10
+    assert errors == b"schema-diff: error: cannot write to standard output: Broken pipe\n"
+
+
 # --git-tags outside a repository ----------------------------------------------------------------
 
 @pytest.fixture
