@@ -242,7 +242,9 @@ def judge_numeric_bounds(old: View, new: View, pair: Pair) -> Iterator[Change]:
     """Judge `minimum`/`maximum` and their exclusive forms, in both draft 4's and later spellings."""
     for side in ("lower", "upper"):
         before, after = _numeric_bound(old, side, pair.old_draft_boolean_bounds), _numeric_bound(new, side, pair.new_draft_boolean_bounds)
-        if before == after:
+        # The keyword that spells a bound is not part of it: draft 4's `maximum: 5` with
+        # `exclusiveMaximum: true` is the later `exclusiveMaximum: 5`.
+        if (before and before[:2]) == (after and after[:2]):
             continue
         keyword = (after or before)[2]  # type: ignore[index]
         before_value = before[0] if before else None

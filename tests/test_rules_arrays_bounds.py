@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import A, B, P, assert_no_changes, assert_pointers, assert_verdicts, changes_between, draft4, draft7
+from helpers import A, B, P, assert_no_changes, assert_pointers, assert_verdicts, changes_between, describe, draft4, draft7
 
 S = {"type": "string"}
 I = {"type": "integer"}  # noqa: E741
@@ -306,3 +306,16 @@ def test_bound_change_records_values():
     changes = changes_between(string(maxLength=10), string(maxLength=20))
 
     assert [(change.old_value, change.new_value) for change in changes] == [(10, 20)]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    # x < 5 in draft 4's spelling, then in the spelling of later drafts: the same numbers.
+    (draft4(number(maximum=5, exclusiveMaximum=True)), number(exclusiveMaximum=5)),
+    # x > 0, moving the other way.
+    (number(exclusiveMinimum=0), draft4(number(minimum=0, exclusiveMinimum=True))),
+], ids=["draft4-to-2020-12-maximum", "2020-12-to-draft4-minimum"])
+def test_exclusive_bound_respelled_across_drafts(old, new):
+    # Only the draft itself changed; the bound is the same.
+    changes = changes_between(old, new)
+
+    assert [change.rule for change in changes] == ["draft-changed"], describe(changes)
