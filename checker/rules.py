@@ -92,7 +92,8 @@ RULES: dict[str, Rule] = {
         _rule("subschema-allowed", FORWARD, V, "The place rejected every value before, so old readers reject what is now allowed."),
         _rule("not-added", BACKWARD, V, "Old data that matches the new `not` schema is rejected."),
         _rule("not-removed", FORWARD, V, "Old readers still reject data that matches the removed `not` schema."),
-        _rule("condition-changed", BOTH, V, "The `if` schema decides which branch applies, so changing it moves data between `then` and `else`."),
+        _rule("condition-changed", BOTH, V, "The `if` schema decides which branch applies, so changing it moves data between `then` and `else`. "
+              "A condition added or removed whole is judged by its `then` and `else` instead."),
         # Composition.
         _rule("variant-added", FORWARD, V, "Old readers reject data of the new variant."),
         _rule("variant-removed", BACKWARD, V, "Old data of the removed variant is rejected."),

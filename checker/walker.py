@@ -701,7 +701,12 @@ class Comparison:
     def compare_condition(self, old: View, new: View, pair: Pair) -> None:
         # An `if` without `then` or `else` constrains nothing.
         before, after = _condition(old), _condition(new)
-        if (before is None) != (after is None) or not same(before, after):
+        if before is None or after is None:
+            # A condition added or removed as a whole is judged through its `then` and
+            # `else`, which compare with "anything" on the side without it: adding one can
+            # only narrow what is valid, and removing one only widen it.
+            return
+        if not same(before, after):
             # TODO: judge the `if` schema itself; for now any change to it breaks both directions.
             self.changes.append(pair.change("condition-changed", old.pointer, new.pointer, keyword="if",
                                             old_value=before, new_value=after, message="the `if` condition changed"))

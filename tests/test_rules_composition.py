@@ -176,6 +176,15 @@ VERDICT_ROWS = [
     pytest.param({"if": {"required": ["a"]}, "else": {"required": ["d"]}},
                  {"if": {"required": ["a"]}, "then": {"required": ["c"]}, "else": {"required": ["d"]}},
                  "required-added", "backward", (B, B, P), id="then-added"),
+    # A condition added where there was none: where "a" is 1, "b" is now required, and old
+    # data {"a": 1} lacks it. Nothing valid now was invalid before, so only backward breaks.
+    pytest.param({"type": "object"},
+                 {"type": "object", "if": {"properties": {"a": {"const": 1}}, "required": ["a"]}, "then": {"required": ["b"]}},
+                 "required-added", "backward", (B, B, P), id="condition-added"),
+    # The condition removed: new data {"a": 1} without "b" is rejected by old readers.
+    pytest.param({"type": "object", "if": {"properties": {"a": {"const": 1}}, "required": ["a"]}, "then": {"required": ["b"]}},
+                 {"type": "object"},
+                 "required-removed", "forward", (B, A, B), id="condition-removed"),
     # The condition changed: data moves between `then` and `else`, so either side may reject the other's data.
     pytest.param({"if": {"required": ["a"]}, "then": {"required": ["c"]}, "else": {"required": ["d"]}},
                  {"if": {"required": ["b"]}, "then": {"required": ["c"]}, "else": {"required": ["d"]}},
