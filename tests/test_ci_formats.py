@@ -532,3 +532,24 @@ def test_formats_keep_exit_code(workspace: Path, capsys: pytest.CaptureFixture[s
     for output_format in ("github", "junit", "sarif"):
         assert run(capsys, "old", "new", "--format", output_format)[0] == 0
 
+
+
+def test_control_characters_escaped_in_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # A file name with an ESC and an enum value with NUL and ESC: XML 1.0 cannot hold
+    # either character, and a terminal or browser would act on them, so every report
+    # shows them as escapes ("\x1b", "\x00").
+    monkeypatch.chdir(tmp_path)
+    for side, values in (("old", ["a"]), ("new", ["a", "b\u0000\u001b[31m"])):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "s\u001b.json").write_text(json.dumps({"enum": values}), encoding="utf-8")
+
+    code, junit, _ = run(capsys, "old", "new", "--format", "junit")
+    assert code == 1
+    case = ElementTree.fromstring(junit).find("testsuite/testcase")
+    assert case is not None and case.get("name") == "s\\x1b.json"
+
+    for output_format in ("markdown", "html"):
+        code, out, _ = run(capsys, "old", "new", "--format", output_format)
+        assert code == 1
+        assert "\u0000" not in out and "\u001b" not in out, output_format
+        assert "b\\x00\\x1b[31m" in out, output_format

@@ -13,6 +13,7 @@ import dataclasses
 import html
 from typing import TextIO
 
+from checker.jsonvalues import printable
 from checker.model import Change, Report, ordered_directions
 from checker.reporters.sentences import (
     Note,
@@ -72,7 +73,7 @@ def write_html(report: Report, stream: TextIO, color: bool = False, *, include_c
 
 def html_page(notes: ReleaseNotes) -> str:
     """Render release notes as an HTML5 document."""
-    title = html.escape(plain_text(notes.title))
+    title = _escape(plain_text(notes.title))
     lines = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -86,8 +87,8 @@ def html_page(notes: ReleaseNotes) -> str:
         f"<h1>{html_inline(notes.title)}</h1>",
     ]
     if notes.semver:
-        lines.append(f'<p class="semver">{html.escape(notes.semver)}</p>')
-    lines.append(f"<p>Mode: <code>{html.escape(notes.mode.value)}</code>.</p>")
+        lines.append(f'<p class="semver">{_escape(notes.semver)}</p>')
+    lines.append(f"<p>Mode: <code>{_escape(notes.mode.value)}</code>.</p>")
     if not notes.sections:
         lines.append("<p>No changes.</p>")
     else:
@@ -109,11 +110,11 @@ def changelog_page(title: str, releases: list[ReleaseNotes]) -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>",
+        f"<title>{_escape(title)}</title>",
         f"<style>\n{STYLE}\n</style>",
         "</head>",
         "<body>",
-        f"<h1>{html.escape(title)}</h1>",
+        f"<h1>{_escape(title)}</h1>",
     ]
     every_section = tuple(section for notes in releases for section in notes.sections)
     if every_section:
@@ -122,7 +123,7 @@ def changelog_page(title: str, releases: list[ReleaseNotes]) -> str:
     for notes in releases:
         lines.extend(["<article>", f"<h2>{html_inline(notes.title)}</h2>"])
         if notes.semver:
-            lines.append(f'<p class="semver">{html.escape(notes.semver)}</p>')
+            lines.append(f'<p class="semver">{_escape(notes.semver)}</p>')
         if not notes.sections:
             lines.append("<p>No changes.</p>")
         for section in notes.sections:
@@ -158,14 +159,14 @@ def _one_per_severity(sections: tuple[NoteSection, ...]) -> tuple[NoteSection, .
 
 def _filters(sections: tuple[NoteSection, ...]) -> list[str]:
     # Hidden until the script runs, since the boxes do nothing without it.
-    boxes = [f'<label><input type="checkbox" value="{html.escape(section.severity.value)}" checked> '
-             f"{html.escape(section.title)} ({section.count})</label>" for section in sections]
+    boxes = [f'<label><input type="checkbox" value="{_escape(section.severity.value)}" checked> '
+             f"{_escape(section.title)} ({section.count})</label>" for section in sections]
     return ['<form id="filters" hidden>', "<p>Show:", *boxes, "</p>", "</form>"]
 
 
 def _section(section: NoteSection, ids: set[str]) -> list[str]:
-    severity = html.escape(section.severity.value)
-    lines = [f'<section id="{severity}" data-severity="{severity}">', f"<h2>{html.escape(section.title)}</h2>"]
+    severity = _escape(section.severity.value)
+    lines = [f'<section id="{severity}" data-severity="{severity}">', f"<h2>{_escape(section.title)}</h2>"]
     if not section.listed:
         lines.append(f"<p>{html_inline(cosmetic_summary(section.count))}</p>")
         lines.extend(_hidden_anchors(section, ids))
@@ -184,7 +185,7 @@ def _hidden_anchors(section: NoteSection, ids: set[str]) -> list[str]:
 
 
 def _group(group: NoteGroup, ids: set[str]) -> list[str]:
-    lines = ["<details open>", f"<summary><code>{html.escape(group.title)}</code> ({len(group.notes)})</summary>",
+    lines = ["<details open>", f"<summary><code>{_escape(group.title)}</code> ({len(group.notes)})</summary>",
              '<ul class="notes">']
     for note in group.notes:
         lines.extend(_note(note, ids))
@@ -197,7 +198,7 @@ def _note(note: Note, ids: set[str]) -> list[str]:
     reasons = [reason for reason in note.reasons if reason]
     if reasons:
         label = "Declared" if note.declared else "Declared in some places"
-        lines.append(f'<p class="declared">{label}: {html.escape(" ".join(reasons))}</p>')
+        lines.append(f'<p class="declared">{label}: {_escape(" ".join(reasons))}</p>')
     lines.append('<ul class="places">')
     lines.extend(_place(change, _unique_id(change, ids)) for change in note.changes)
     lines.extend(["</ul>", "</li>"])
@@ -208,13 +209,13 @@ def _place(change: Change, anchor: str) -> str:
     pointer = change.new_pointer if change.new_pointer is not None else change.old_pointer or ""
     breaks = ", ".join(direction.value for direction in ordered_directions(change.breaks))
     details = [f'<a class="anchor" href="#{anchor}" title="Link to this change">#</a>',
-               f"<code>{html.escape(change.schema)}#{html.escape(pointer)}</code>"]
+               f"<code>{_escape(change.schema)}#{_escape(pointer)}</code>"]
     if change.file:
         where = change.file + (f":{change.line}" if change.line else "")
-        details.append(f'<span class="file">{html.escape(where)}</span>')
-    details.append(f'<span class="rule">{html.escape(change.rule)}</span>')
+        details.append(f'<span class="file">{_escape(where)}</span>')
+    details.append(f'<span class="rule">{_escape(change.rule)}</span>')
     if breaks:
-        details.append(f'<span class="breaks">breaks {html.escape(breaks)}</span>')
+        details.append(f'<span class="breaks">breaks {_escape(breaks)}</span>')
     if change.declared:
         details.append('<span class="declared">declared</span>')
     return f'<li id="{anchor}">{" ".join(details)}</li>'
@@ -229,7 +230,12 @@ def _unique_id(change: Change, ids: set[str]) -> str:
 
 
 def _stale(stale: tuple[str, ...]) -> list[str]:
-    items = [f"<li>{html.escape(declaration)}</li>" for declaration in stale]
+    items = [f"<li>{_escape(declaration)}</li>" for declaration in stale]
     return ['<section id="stale" class="warning">', "<h2>Warning: stale declarations</h2>",
             "<p>These declarations in the project file match no change. Remove them, or correct what they match:</p>",
             "<ul>", *items, "</ul>", "</section>"]
+
+
+def _escape(text: str) -> str:
+    # Control characters from a schema (NUL, ESC, ...) are shown escaped, never passed through.
+    return html.escape(printable(text))

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from checker.jsonvalues import printable
 from checker.model import Change, Direction, Mode, Report, Severity, SourceInfo
 from checker.positions import pointer_tokens
 from checker.reporters.text import Entry, entry_key, group_changes
@@ -79,18 +80,19 @@ def code_span(text: str) -> str:
 
 def markdown_inline(parts: Iterable[Part], line_start: bool = True) -> str:
     """Render parts as one line of CommonMark; `line_start` when the line (or list item) begins with them."""
+    # Control characters from a schema (NUL, ESC, ...) are shown escaped, never passed through.
     rendered = []
     for position, part in enumerate(parts):
         if isinstance(part, Code):
-            rendered.append(code_span(part.text))
+            rendered.append(code_span(printable(part.text)))
         else:
-            rendered.append(escape_markdown(part, line_start and position == 0))
+            rendered.append(escape_markdown(printable(part), line_start and position == 0))
     return "".join(rendered)
 
 
 def html_inline(parts: Iterable[Part]) -> str:
     """Render parts as HTML phrasing content, every character escaped."""
-    return "".join(f"<code>{html.escape(part.text)}</code>" if isinstance(part, Code) else html.escape(part) for part in parts)
+    return "".join(f"<code>{html.escape(printable(part.text))}</code>" if isinstance(part, Code) else html.escape(printable(part)) for part in parts)
 
 
 def plain_text(parts: Iterable[Part]) -> str:
