@@ -278,3 +278,19 @@ def test_cli_archive_without_schemas_exit_2(in_empty_folder: Path, capsys: pytes
     line = one_error_line(*run(capsys, "old.tgz", "new.tgz"))
 
     assert line == "schema-diff: error: old.tgz: no schema documents (.json, .yaml, .yml) in it"
+
+
+def test_encrypted_zip_member_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The standard library cannot write an encrypted zip, so the member's "encrypted" flag
+    # (bit 0 of the general purpose flags) is set by hand, in its local header (offset 6)
+    # and in the central directory (offset 8); reading it then needs a password.
+    data = bytearray(zip_bytes({"schemas/status.json": schema_bytes(STATUS_OLD)}))
+    local, central = data.index(b"PK\x03\x04"), data.index(b"PK\x01\x02")
+    data[local + 6] |= 1
+    data[central + 8] |= 1
+    archive = tmp_path / "old.zip"
+    archive.write_bytes(bytes(data))
+
+    code, out, err = run(capsys, archive, archive)
+
+    assert one_error_line(code, out, err) == f"schema-diff: error: {archive}: not a readable zip archive: a member is encrypted, and schema-diff reads no passwords"
