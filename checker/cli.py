@@ -407,9 +407,9 @@ def _warn_stale(reports: list[Report], strict: bool = False) -> None:
 class _InPieces:
     """Standard output, written in pieces of at most PIECE characters.
 
-    A write larger than a pipe holds can end half done when the reader goes away, with no
-    error raised (seen with a 75 kB HTML page into `head -c 10`); pieces that fit the
-    buffer each fail cleanly instead.
+    A write larger than the pipe's capacity can end half done, with no error raised, when
+    the reader goes away (seen with a 75 kB HTML page into `head -c 10`). Pieces that fit
+    the output buffer each fail cleanly instead.
     """
 
     PIECE = 8192

@@ -37,7 +37,12 @@ def _declaration_for(change: Change, declarations: tuple[Declaration, ...], vers
 
 
 def _describe(declaration: Declaration) -> str:
-    where = " in ".join(part for part in (declaration.type and f"type {declaration.type}", declaration.schema and f"schema {declaration.schema}") if part)
+    scopes = []
+    if declaration.type:
+        scopes.append(f"type {declaration.type}")
+    if declaration.schema:
+        scopes.append(f"schema {declaration.schema}")
+    where = " in ".join(scopes)
     value = f" value {declaration.value!r}" if declaration.has_value else ""
     version = f" in version {declaration.version}" if declaration.version else ""
     return f"{declaration.rule} for {where}{value}{version}"

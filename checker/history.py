@@ -193,8 +193,11 @@ def _stale_once(reports: list[Report], newest_first: bool) -> list[Report]:
         return reports
     stale_everywhere = set.intersection(*(set(report.stale) for report in reports))
     newest = 0 if newest_first else len(reports) - 1
-    return [dataclasses.replace(report, stale=tuple(item for item in report.stale if item in stale_everywhere) if position == newest else ())
-            for position, report in enumerate(reports)]
+    marked = []
+    for position, report in enumerate(reports):
+        stale = tuple(item for item in report.stale if item in stale_everywhere) if position == newest else ()
+        marked.append(dataclasses.replace(report, stale=stale))
+    return marked
 
 
 def oldest_broken(reports: list[Report]) -> dict[str, str]:

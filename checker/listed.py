@@ -53,7 +53,7 @@ class Listed:
         return None
 
     def beyond(self, names: Iterable[str], patterns: Iterable[str]) -> bool:
-        """Whether some name here falls outside the given names and patterns.
+        """Tell whether some name here falls outside the given names and patterns.
 
         A pattern here counts as outside unless the same pattern is given, because in
         general no one can work out which names two different patterns share.

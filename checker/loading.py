@@ -359,7 +359,7 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _SafeLoader(_BaseLoader):  # type: ignore[misc]
-    """YAML's safe loader, held to what JSON can say and to the YAML 1.2 core schema.
+    """YAML's safe loader, limited to what JSON can express and to the YAML 1.2 core schema.
 
     PyYAML resolves plain scalars by YAML 1.1 rules, under which `NO` and `on` are booleans,
     `017` is octal and `12:30` is 750, while JSON Schema and OpenAPI 3.1 documents are

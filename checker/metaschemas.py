@@ -134,15 +134,16 @@ def _full_check(node: Any, draft: Draft, shown_as: str, pointer: str) -> None:
     _raise_first(_full_validator(draft), node, draft, shown_as, pointer)
 
 
-# Where each draft's meta-schema applies itself again: keywords holding one subschema, an
-# array of them, or an object of them (before 2020-12 `items` is one or an array).
-# Booleans need no check of their own: the keyword's own check already accepts or rejects them.
+# The subschema positions of each draft's meta-schema, where it applies itself again:
+# keywords whose value is one subschema, an array of them, or an object of them (before
+# 2020-12 `items` is one or an array). Booleans need no check of their own, because the
+# keyword's own check already accepts or rejects them.
 _DRAFT4_POSITIONS = ({"additionalItems", "additionalProperties", "not", "items"}, {"allOf", "anyOf", "oneOf", "items"},
-            {"definitions", "dependencies", "patternProperties", "properties"})
+                     {"definitions", "dependencies", "patternProperties", "properties"})
 _DRAFT6_POSITIONS = (_DRAFT4_POSITIONS[0] | {"contains", "propertyNames"}, _DRAFT4_POSITIONS[1], _DRAFT4_POSITIONS[2])
 _DRAFT7_POSITIONS = (_DRAFT6_POSITIONS[0] | {"if", "then", "else"}, _DRAFT6_POSITIONS[1], _DRAFT6_POSITIONS[2])
 _DRAFT2019_POSITIONS = (_DRAFT7_POSITIONS[0] | {"contentSchema", "unevaluatedItems", "unevaluatedProperties"}, _DRAFT7_POSITIONS[1],
-               _DRAFT7_POSITIONS[2] | {"$defs", "dependentSchemas"})
+                        _DRAFT7_POSITIONS[2] | {"$defs", "dependentSchemas"})
 _SUBSCHEMA_KEYWORDS: dict[str, tuple[set[str], set[str], set[str]]] = {
     "http://json-schema.org/draft-04/schema#": _DRAFT4_POSITIONS,
     "http://json-schema.org/draft-06/schema#": _DRAFT6_POSITIONS,

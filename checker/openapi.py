@@ -21,7 +21,6 @@ from checker.jsonvalues import join, same, show
 from checker.model import Change
 
 if TYPE_CHECKING:
-    from checker.references import References
     from checker.walker import Comparison, Pair
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -179,7 +178,7 @@ class OpenAPIComparison:
                 continue
             present = new or old
             assert present is not None
-            self._check_one_side(present.node, present.pointer, *((self.new, self.walker.new_references) if new else (self.old, self.walker.old_references)))
+            self._check_one_side(present.node, present.pointer, new is not None)
             whole_path = key[1] not in (old_paths if new else new_paths)
             if whole_path and key[1] in reported_paths:
                 continue
@@ -197,9 +196,13 @@ class OpenAPIComparison:
                 self._add(pair, rule, path_pointer if whole_path else present.pointer, None,
                           what + "; old clients still call it")
 
-    def _check_one_side(self, node: Any, pointer: str, document: Document, references: References, schema: bool = False) -> None:
-        """Check a part found on one side only (an operation, a component schema): its schemas
-        against the meta-schema and its `$ref`s, so that a broken one is an error, not a pass."""
+    def _check_one_side(self, node: Any, pointer: str, in_new: bool, schema: bool = False) -> None:
+        """Check a part found on one side only (an operation, a component schema).
+
+        Its schemas are checked against the meta-schema and its `$ref`s resolved, so that a
+        broken one is an error, not a pass. With `schema`, the part is itself a schema.
+        """
+        document, references = (self.new, self.walker.new_references) if in_new else (self.old, self.walker.old_references)
         schemas = [(node, pointer)] if schema else _schemas_in(node, pointer)
         for found, where in schemas:
             check_tree(found, document.draft, document.shown_as or document.path, where)
@@ -335,9 +338,8 @@ class OpenAPIComparison:
             pair = self._pair(pointer, pointer, type_name=name, type_pointer=pointer)
             if name not in old_schemas or name not in new_schemas:
                 # A component on one side only is reported, not walked: check it as a whole.
-                self._check_one_side(new_schemas[name] if name in new_schemas else old_schemas[name], pointer,
-                                     *((self.new, self.walker.new_references) if name in new_schemas else (self.old, self.walker.old_references)),
-                                     schema=True)
+                in_new = name in new_schemas
+                self._check_one_side(new_schemas[name] if in_new else old_schemas[name], pointer, in_new, schema=True)
             if name not in old_schemas:
                 self._add(pair, "component-added", None, pointer, f"component schema {show(name)} added", keyword="schemas", new_value=name)
                 continue
@@ -356,12 +358,17 @@ def _schemas_in(node: Any, pointer: str) -> list[tuple[Any, str]]:
     pending = [(node, pointer)]
     while pending:
         item, where = pending.pop()
-        entries = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        if isinstance(item, dict):
+            entries: Any = item.items()
+        elif isinstance(item, list):
+            entries = enumerate(item)
+        else:
+            continue
         for key, value in entries:
             if key == "schema" and isinstance(item, dict) and isinstance(value, (dict, bool)):
                 found.append((value, join(where, key)))
             elif not (isinstance(key, str) and (key in ("example", "examples") or key.startswith("x-"))):
-                # Examples and extensions hold data, where a "schema" key is just a name.
+                # Examples and extensions contain data, where a "schema" key is just a name.
                 pending.append((value, join(where, key)))
     return sorted(found, key=lambda entry: entry[1])
 

@@ -129,9 +129,14 @@ def _hide_properties(view: View, flag: str) -> None:
 
 
 def _beside_union(view: View) -> dict[str, Any]:
-    """The view's keywords apart from those merged in from a union's branch."""
-    return {keyword: value for keyword, value in view.keywords.items()
-            if not any(token in ("oneOf", "anyOf") for token in view.origin.get(keyword, view.pointer)[len(view.pointer):].split("/"))}
+    """Return the view's keywords apart from those merged in from a union's branch."""
+    unmerged = {}
+    for keyword, value in view.keywords.items():
+        # The pointer below the view's own names the merged member, such as "/oneOf/1".
+        below = view.origin.get(keyword, view.pointer)[len(view.pointer):].split("/")
+        if not any(token in UNION_KEYWORDS for token in below):
+            unmerged[keyword] = value
+    return unmerged
 
 
 def _admits_null(keywords: dict[str, Any]) -> bool:

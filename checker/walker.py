@@ -384,7 +384,7 @@ class Comparison:
     # key its visits by them. So a subschema reached beside several different schemas is
     # judged beside the first ones, and the walk stays linear in the documents' size.
     # TODO: a `$ref` target whose referring schema is equal on both sides is reached only
-    # from `$defs` (or components), with nothing listed beside it; an index per document of
+    # from `$defs` (or components), with nothing listed beside it. An index per document of
     # what is listed beside each location would let it be judged beside its uses too.
 
     def _beside_branches(self, keyword: str, branches: tuple[Branch, ...], view: View | None, place: Place, inherited: Listed,
@@ -473,7 +473,7 @@ class Comparison:
             return None
         return listed().schema_of(name) or (True, None)
 
-    def _judge_beside(self, old_node: Any, new_node: Any, pair: Pair, kept: Direction) -> bool:
+    def _judge_beside(self, old_node: Any, new_node: Any, pair: Pair, direction: Direction) -> bool:
         """Compare a property schema with what another schema applying beside it requires of the name.
 
         The other schema still applies, so only the direction in which the property's own
@@ -484,10 +484,10 @@ class Comparison:
         self.compare(old_node, new_node, pair)
         judged, self.changes[found:] = self.changes[found:], []
         if pair.flipped:
-            kept = Direction.FORWARD if kept is Direction.BACKWARD else Direction.BACKWARD
+            direction = Direction.FORWARD if direction is Direction.BACKWARD else Direction.BACKWARD
         for change in judged:
-            if kept in change.breaks:
-                self.changes.append(dataclasses.replace(change, breaks=frozenset({kept})))
+            if direction in change.breaks:
+                self.changes.append(dataclasses.replace(change, breaks=frozenset({direction})))
         return len(self.changes) > found
 
     # Objects --------------------------------------------------------------------
@@ -784,9 +784,11 @@ def _view_parts(view: View) -> Iterator[tuple[Part, Any, str]]:
     if view.union is not None:
         for position, branch in enumerate(_flattened(view.branches, view.union)):
             yield (view.union, position), branch.node, branch.pointer
-    for (keyword, key), node in in_place_parts({keyword: view.keywords[keyword] for keyword in ("if", "then", "else", "dependentSchemas", "dependencies")
-                                                 if keyword in view.keywords}):
-        yield (keyword, key), node, join(view.at(keyword), key) if key != "" else view.at(keyword)
+    conditional = {keyword: view.keywords[keyword] for keyword in ("if", "then", "else", "dependentSchemas", "dependencies")
+                   if keyword in view.keywords}
+    for (keyword, key), node in in_place_parts(conditional):
+        pointer = view.at(keyword) if key == "" else join(view.at(keyword), key)
+        yield (keyword, key), node, pointer
 
 
 def _union_members(view: View) -> tuple[str, tuple[Branch, ...]] | None:

@@ -551,5 +551,6 @@ def test_control_characters_escaped_in_reports(tmp_path: Path, monkeypatch: pyte
     for output_format in ("markdown", "html"):
         code, out, _ = run(capsys, "old", "new", "--format", output_format)
         assert code == 1
-        assert "\u0000" not in out and "\u001b" not in out, output_format
+        assert "\u0000" not in out, output_format
+        assert "\u001b" not in out, output_format
         assert "b\\x00\\x1b[31m" in out, output_format

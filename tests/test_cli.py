@@ -565,7 +565,7 @@ def test_boolean_exclusive_minimum_invalid_after_draft4(tmp_path: Path, capsys: 
     assert "(exclusiveMinimum)" in line
 
 
-def test_text_report_splits_a_type_judged_differently_by_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_report_line_per_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The same Status type, once as a plain document and once as an OpenAPI component used
     # in a response. Under --mode backward the plain document's new value breaks no one
     # (it breaks forward), while the response side is judged as forward, so there it breaks.

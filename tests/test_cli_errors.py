@@ -267,9 +267,9 @@ def test_closed_pipe_exit_2(workdir: Path, argv: list[str]) -> None:
 # (under 64 KiB here), so the whole report fits in the pipe and is written in full.
 @pytest.mark.parametrize("output_format", ["html", "text", "json"])
 def test_pipe_closed_after_first_bytes_exit_2(workdir: Path, output_format: str) -> None:
-    # 2,000 added properties make a report far larger than a pipe holds (64 KiB on Linux).
+    # 2,000 added properties make a report far larger than a pipe's capacity (64 KiB on Linux).
     # The reader takes ten bytes and goes away, as `| head -c 10` does, while schema-diff
-    # is still writing: the rest cannot be written, which must end in exit 2, not in a
+    # is still writing. The rest cannot be written, which must end in exit 2, not in a
     # report cut short with the exit status of a complete one.
     write_schema(workdir / "old.json", {"type": "object", "properties": {}})
     write_schema(workdir / "new.json", {"type": "object", "additionalProperties": False,

@@ -419,8 +419,8 @@ def test_stale_declaration_warns(example: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_stale_declaration_names_type_and_schema(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # A declaration may narrow a type to one schema; the warning names both, or a reader
-    # could not tell it from a declaration for the type everywhere.
+    # A declaration may narrow a type to one schema. The warning names both, so a reader
+    # can tell it from a declaration for the type everywhere.
     (example / "schema-diff.toml").write_text(
         EXAMPLE_DECLARATIONS + '\n[[declared]]\nrule = "enum-value-removed"\ntype = "DeploymentStatus"\n'
         'schema = "deploymentStatus.json"\nreason = "Nobody sends it."\n', encoding="utf-8")

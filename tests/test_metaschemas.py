@@ -61,7 +61,7 @@ POSITION_ROWS = [
     pytest.param(DRAFT4, {"patternProperties": {"^a": {"type": 5}}}, "/patternProperties/^a", id="draft4-pattern-properties"),
     pytest.param(DRAFT4, {"additionalProperties": {"type": 5}}, "/additionalProperties", id="draft4-additional-properties"),
     pytest.param(DRAFT4, {"definitions": {"A": {"type": 5}}}, "/definitions/A", id="draft4-definitions"),
-    # The schema form of `dependencies`; the array form holds names, checked by the parent.
+    # The schema form of `dependencies`. The array form contains names, which the parent's check covers.
     pytest.param(DRAFT4, {"dependencies": {"a": {"type": 5}, "b": ["c"]}}, "/dependencies/a", id="draft4-dependencies"),
     pytest.param(DRAFT4, {"items": {"type": 5}}, "/items", id="draft4-items-schema"),
     pytest.param(DRAFT4, {"items": [{}, {"type": 5}]}, "/items/1", id="draft4-items-tuple"),

@@ -106,7 +106,7 @@ VERDICT_ROWS = [
     pytest.param({"allOf": [{"properties": {"a": S}, "additionalProperties": False}, {"properties": {"b": S}}]},
                  {"allOf": [{"properties": {"a": S}}, {"properties": {"b": S}}]},
                  "additional-properties-opened", "forward", (B, A, B), id="all-of-member-opened-beside-other-name"),
-    # The closed member lists every name its sibling lists: opening it lets in only names nobody lists.
+    # The closed member lists every name its sibling lists, so opening it lets in only names no schema lists.
     pytest.param({"allOf": [{"properties": {"a": S, "b": S}, "additionalProperties": False}, {"required": ["a"]}]},
                  {"allOf": [{"properties": {"a": S, "b": S}}, {"required": ["a"]}]},
                  "additional-properties-opened", "none", (A, A, A), id="all-of-member-opened-lists-every-name"),

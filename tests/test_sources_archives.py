@@ -282,8 +282,8 @@ def test_cli_archive_without_schemas_exit_2(in_empty_folder: Path, capsys: pytes
 
 def test_encrypted_zip_member_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The standard library cannot write an encrypted zip, so the member's "encrypted" flag
-    # (bit 0 of the general purpose flags) is set by hand, in its local header (offset 6)
-    # and in the central directory (offset 8); reading it then needs a password.
+    # (bit 0 of the general purpose flags) is set by hand. It sits in the local header at
+    # offset 6 and in the central directory at offset 8, and reading the member then needs a password.
     data = bytearray(zip_bytes({"schemas/status.json": schema_bytes(STATUS_OLD)}))
     local, central = data.index(b"PK\x03\x04"), data.index(b"PK\x01\x02")
     data[local + 6] |= 1

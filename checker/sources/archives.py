@@ -58,7 +58,7 @@ def read_archive(label: str, data: bytes, kind: ArchiveKind, limits: ArchiveLimi
         # tarfile lists one line per compression it tried; the first line is the summary.
         detail = (str(error).splitlines() or [type(error).__name__])[0].rstrip(":")
         if isinstance(error, RuntimeError) and "encrypted" in detail:
-            # zipfile names the member by its ZipInfo object's text; say it plainly.
+            # zipfile names the member by the repr of its ZipInfo object, which reads badly in a message.
             detail = "a member is encrypted, and schema-diff reads no passwords"
         raise InvalidArchiveError(f"{label}: not a readable {kind} archive: {detail}") from error
 
